@@ -35,8 +35,7 @@ assets: node_modules/.installed
 	mkdir -p $(VENDOR)/pose
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@mediapipe/pose/*.js node_modules/@mediapipe/pose/*.wasm node_modules/@mediapipe/pose/*.data \
-	   node_modules/@mediapipe/pose/*.binarypb node_modules/@mediapipe/pose/*.tflite $(VENDOR)/pose/ 2>/dev/null || true
-	cp node_modules/@mediapipe/pose/pose.js $(VENDOR)/pose/pose.js
+	   node_modules/@mediapipe/pose/*.binarypb node_modules/@mediapipe/pose/pose_landmark_full.tflite $(VENDOR)/pose/
 
 # Browser tests drive Debian's Chromium; ffmpeg turns test clips into a fake camera.
 system-deps:

@@ -1,0 +1,3 @@
+from sciatica_coach.cli.main import main
+
+main()

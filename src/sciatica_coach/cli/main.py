@@ -1,0 +1,28 @@
+"""`sciatica-coach` command: the terminal adapter. Each command lives in a module named after it."""
+
+from __future__ import annotations
+
+import typer
+
+from sciatica_coach.cli import analyze, checkin, db, program, progress, serve, session
+
+app = typer.Typer(
+    name="sciatica-coach",
+    help="Sciatica Coach: guided nerve glides, prone press-ups and hip hinges. "
+    "Self-management support; it does not replace a clinician.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(name="program")(program.program)
+app.command(name="session")(session.session)
+app.command(name="serve")(serve.serve)
+app.command(name="checkin")(checkin.checkin)
+app.command(name="progress")(progress.progress)
+app.command(name="analyze")(analyze.analyze)
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,19 @@
+"""`sciatica-coach serve`: run the web app."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from sciatica_coach.cli.common import load_settings
+from sciatica_coach.web.app import create_app
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Interface to listen on (default from settings: 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default from settings: 8000)."),
+) -> None:
+    """Start the web app (migrate first with `sciatica-coach db upgrade`)."""
+    settings = load_settings()
+    app = create_app(settings)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")

@@ -1,0 +1,127 @@
+"""The session record: what was done, reps per side, holds completed, pain after each exercise."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from sciatica_coach.domain.engine.prescription import Prescription
+from sciatica_coach.domain.engine.script import Phase
+
+Status = Literal["in_progress", "completed", "stopped"]
+
+
+class SessionError(ValueError):
+    """An action that does not fit the session's state (e.g. pain scores out of range)."""
+
+
+@dataclass
+class PainReport:
+    """Back and leg pain, each 0-10."""
+
+    back: int
+    leg: int
+
+
+@dataclass
+class ExerciseRecord:
+    """What happened in one exercise of the session."""
+
+    exercise_id: str
+    reps_planned: int
+    hold_seconds: float
+    reps_done: dict[str, int] = field(default_factory=dict)  # side ("" when not per side) -> reps
+    holds_completed: int = 0
+    skipped: bool = False
+    stopped_for_pain: bool = False
+    pain_after: PainReport | None = None
+    camera: dict[str, Any] | None = None  # camera-counted reps, holds and faults, when the camera was used
+
+
+@dataclass
+class SessionRecord:
+    """The whole session's record; serialised into storage after every change."""
+
+    exercises: list[ExerciseRecord]
+    status: Status = "in_progress"
+
+    @classmethod
+    def start(cls, prescription: Prescription) -> SessionRecord:
+        """An empty record for a prescription."""
+        return cls(
+            exercises=[
+                ExerciseRecord(
+                    i.exercise_id, i.reps, i.hold_seconds, reps_done={side: 0 for side in i.sides}
+                )
+                for i in prescription.items
+            ]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SessionRecord:
+        """Inverse of `to_dict`."""
+        exercises = []
+        for raw in data["exercises"]:
+            item = dict(raw)
+            pain = item.pop("pain_after", None)
+            exercises.append(ExerciseRecord(**item, pain_after=PainReport(**pain) if pain else None))
+        return cls(exercises=exercises, status=data.get("status", "in_progress"))
+
+    @property
+    def total_reps(self) -> int:
+        """Reps completed across all exercises and sides."""
+        return sum(sum(e.reps_done.values()) for e in self.exercises)
+
+
+def complete_phase(record: SessionRecord, phase: Phase) -> None:
+    """Count what finishing `phase` achieved: a rep ends with its return, a hold when its timer ran out."""
+    exercise = record.exercises[phase.exercise_index]
+    if phase.kind == "return":
+        exercise.reps_done[phase.side] = exercise.reps_done.get(phase.side, 0) + 1
+    elif phase.kind == "hold":
+        exercise.holds_completed += 1
+
+
+def report_pain(record: SessionRecord, exercise_index: int, back: int, leg: int) -> None:
+    """Save the pain check after an exercise; scores must be whole numbers 0-10."""
+    for name, value in (("back", back), ("leg", leg)):
+        if not 0 <= value <= 10:
+            raise SessionError(f"{name} pain must be between 0 and 10, got {value}")
+    if not 0 <= exercise_index < len(record.exercises):
+        raise SessionError(f"there is no exercise number {exercise_index} in this session")
+    record.exercises[exercise_index].pain_after = PainReport(back=back, leg=leg)
+
+
+def rep_start(script: Sequence[Phase], position: int) -> int:
+    """Where to resume after an interruption: the start of the rep (or phase) that was under way."""
+    if position >= len(script):
+        return len(script)
+    phase = script[position]
+    if phase.kind not in ("hold", "return"):
+        return position
+    index = position
+    while index > 0 and script[index].kind != "move":
+        index -= 1
+    return index
+
+
+def next_exercise_start(script: Sequence[Phase], position: int) -> int:
+    """Index of the first phase of the next exercise (or the end of the script)."""
+    if position >= len(script):
+        return len(script)
+    current = script[position].exercise_index
+    index = position
+    while index < len(script) and script[index].exercise_index == current:
+        index += 1
+    return index
+
+
+def pain_check_of(script: Sequence[Phase], position: int) -> int:
+    """Index of the pain check that closes the exercise under way at `position`."""
+    end = next_exercise_start(script, position)
+    return end - 1

@@ -1,0 +1,101 @@
+"""Turn a prescription into the ordered phases a session plays: every cue, its duration and its breath."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from sciatica_coach.domain.content.loader import Library
+from sciatica_coach.domain.content.schema import Exercise
+from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
+
+PhaseKind = Literal["get-ready", "switch-side", "move", "hold", "return", "rest", "pain-check"]
+Breath = Literal["in", "out"] | None
+
+PAIN_CHECK_CUE = "How is your back and your leg now? Rate each from 0 to 10."
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the session: what to do, for how long (None waits for the person), and the cue to give."""
+
+    index: int
+    kind: PhaseKind
+    exercise_id: str
+    exercise_index: int
+    side: str
+    rep: int  # 1-based; 0 outside a rep
+    reps: int
+    duration: float | None
+    cue: str
+    breath: Breath = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        """Short position label, e.g. 'Rep 2 of 5 · left leg'."""
+        parts = []
+        if self.rep:
+            parts.append(f"Rep {self.rep} of {self.reps}")
+        if self.side:
+            parts.append(f"{self.side} leg")
+        return " · ".join(parts)
+
+
+def build_script(prescription: Prescription, library: Library) -> list[Phase]:
+    """All phases of a session, in order, ending each exercise with a pain check."""
+    phases: list[Phase] = []
+    for exercise_index, item in enumerate(prescription.items):
+        exercise = library.exercise(item.exercise_id)
+        for side_index, side in enumerate(item.sides):
+            _add_side(phases, exercise, item, exercise_index, side, first=side_index == 0)
+        _append(phases, "pain-check", exercise, item, exercise_index, "", 0, None, PAIN_CHECK_CUE)
+    return phases
+
+
+def _add_side(
+    phases: list[Phase], exercise: Exercise, item: PrescribedExercise, ex_index: int, side: str, first: bool
+) -> None:
+    pacing, cues = exercise.pacing, exercise.cues
+    side_words = f" Start with your {side} leg." if side and first else ""
+    if first:
+        _append(phases, "get-ready", exercise, item, ex_index, side, 0, pacing.get_ready_seconds,
+                cues.get_ready + side_words)
+    else:
+        _append(phases, "switch-side", exercise, item, ex_index, side, 0,
+                pacing.switch_side_seconds or pacing.get_ready_seconds, cues.switch_side or cues.get_ready)
+    breathing = pacing.breathing == "exhale-on-move"
+    for rep in range(1, item.reps + 1):
+        _append(phases, "move", exercise, item, ex_index, side, rep, pacing.move_seconds, cues.move,
+                "out" if breathing else None)
+        if item.hold_seconds > 0:
+            _append(phases, "hold", exercise, item, ex_index, side, rep, item.hold_seconds, cues.hold)
+        _append(phases, "return", exercise, item, ex_index, side, rep, pacing.return_seconds, cues.return_,
+                "in" if breathing else None)
+        if rep < item.reps and pacing.rest_seconds > 0:
+            _append(phases, "rest", exercise, item, ex_index, side, rep, pacing.rest_seconds, cues.rest)
+
+
+def _append(
+    phases: list[Phase],
+    kind: PhaseKind,
+    exercise: Exercise,
+    item: PrescribedExercise,
+    ex_index: int,
+    side: str,
+    rep: int,
+    duration: float | None,
+    cue: str,
+    breath: Breath = None,
+) -> None:
+    phases.append(
+        Phase(len(phases), kind, exercise.id, ex_index, side, rep, item.reps, duration, cue, breath)
+    )
+
+
+def script_duration(phases: list[Phase]) -> float:
+    """Seconds of timed phases (pain checks excluded)."""
+    return sum(p.duration or 0.0 for p in phases)

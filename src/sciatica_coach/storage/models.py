@@ -1,0 +1,141 @@
+"""Tables. Every record belongs to a patient profile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all tables."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Patient(Base):
+    """A person using the coach. A default local profile exists from the first run."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExerciseSession(Base):
+    """One guided session, saved as it goes so a reload or restart resumes it."""
+
+    __tablename__ = "exercise_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # in_progress, completed, stopped (stopped by the person, e.g. for pain)
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    source: Mapped[str] = mapped_column(String(20), default="web")  # web or terminal
+    prescription: Mapped[dict[str, Any]] = mapped_column(JSON)
+    script: Mapped[list[Any]] = mapped_column(JSON)
+    # Index of the first step not yet completed: where a resumed session starts.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CheckIn(Base):
+    """Answers to a check-in questionnaire (quick, morning, end of session, weekly SBI)."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("exercise_sessions.id", ondelete="SET NULL"), default=None, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    exercise_id: Mapped[str | None] = mapped_column(String(60), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    back_pain: Mapped[int | None] = mapped_column(Integer, default=None)
+    leg_pain: Mapped[int | None] = mapped_column(Integer, default=None)
+    left_reach: Mapped[str | None] = mapped_column(String(20), default=None)
+    right_reach: Mapped[str | None] = mapped_column(String(20), default=None)
+    numbness: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    weakness: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    score: Mapped[int | None] = mapped_column(Integer, default=None)  # questionnaire total, e.g. SBI 0-24
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Screening(Base):
+    """A red-flag screening: full before the first session, short at each check-in."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    form: Mapped[str] = mapped_column(String(20))  # full or short
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    red_flag: Mapped[bool] = mapped_column(Boolean)
+    emergency: Mapped[bool] = mapped_column(Boolean)
+
+
+class SafetyLock(Base):
+    """Exercise is locked from a red flag until the person records an assessment or a clinician clears it."""
+
+    __tablename__ = "safety_locks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    screening_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"))
+    locked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(200))
+    cleared_at: Mapped[datetime | None] = mapped_column(default=None)
+    cleared_by: Mapped[str | None] = mapped_column(String(30), default=None)  # self-assessed, clinician
+    clearance_note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class PlanState(Base):
+    """The person's current program (variants and dosages), changed only by rules or a clinician."""
+
+    __tablename__ = "plan_states"
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanChange(Base):
+    """Why the program changed: the rule that fired and its plain-language reason."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rule_id: Mapped[str] = mapped_column(String(80))
+    exercise_id: Mapped[str | None] = mapped_column(String(60), default=None)
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """Who did what and when, for safety-relevant actions (red flags, locks, clearances, plan changes)."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

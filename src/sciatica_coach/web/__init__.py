@@ -1,0 +1,1 @@
+"""Web adapter: FastAPI app factory, routes, Jinja2 templates and a little plain JavaScript."""

@@ -1,0 +1,7 @@
+"""Routes: camera."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
