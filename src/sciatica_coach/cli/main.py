@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from sciatica_coach.cli import analyze, checkin, db, program, progress, serve, session
+from sciatica_coach.cli import db
+from sciatica_coach.cli.analyze import analyze
+from sciatica_coach.cli.checkin import checkin
+from sciatica_coach.cli.program import program
+from sciatica_coach.cli.progress import progress
+from sciatica_coach.cli.serve import serve
+from sciatica_coach.cli.session import session
 
 app = typer.Typer(
     name="sciatica-coach",
@@ -14,12 +20,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command(name="program")(program.program)
-app.command(name="session")(session.session)
-app.command(name="serve")(serve.serve)
-app.command(name="checkin")(checkin.checkin)
-app.command(name="progress")(progress.progress)
-app.command(name="analyze")(analyze.analyze)
+app.command(name="program")(program)
+app.command(name="session")(session)
+app.command(name="serve")(serve)
+app.command(name="checkin")(checkin)
+app.command(name="progress")(progress)
+app.command(name="analyze")(analyze)
 app.add_typer(db.app, name="db")
 
 

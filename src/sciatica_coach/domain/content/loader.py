@@ -104,15 +104,12 @@ def _cross_check(library: Library) -> None:
                         f"{folder / 'exercises' / (exercise.id + '.yaml')}: offers '{term}', "
                         f"which is contraindicated ({item.id})"
                     )
-    for index, item in enumerate(library.program.items):
-        if item.exercise not in library.exercises:
-            raise ContentError(
-                f"{folder / 'program.yaml'}: field 'items.{index}.exercise': unknown exercise '{item.exercise}'"
-            )
-        dosage = library.exercises[item.exercise].dosage
-        if item.reps is not None and not dosage.reps.contains(item.reps):
-            raise ContentError(f"{folder / 'program.yaml'}: field 'items.{index}.reps': outside the allowed range")
-        if item.hold_seconds is not None and not dosage.hold_seconds.contains(item.hold_seconds):
-            raise ContentError(
-                f"{folder / 'program.yaml'}: field 'items.{index}.hold_seconds': outside the allowed range"
-            )
+    for index, entry in enumerate(library.program.items):
+        where = f"{folder / 'program.yaml'}: field 'items.{index}"
+        if entry.exercise not in library.exercises:
+            raise ContentError(f"{where}.exercise': unknown exercise '{entry.exercise}'")
+        dosage = library.exercises[entry.exercise].dosage
+        if entry.reps is not None and not dosage.reps.contains(entry.reps):
+            raise ContentError(f"{where}.reps': outside the allowed range")
+        if entry.hold_seconds is not None and not dosage.hold_seconds.contains(entry.hold_seconds):
+            raise ContentError(f"{where}.hold_seconds': outside the allowed range")

@@ -52,7 +52,9 @@ class DosageError(ValueError):
     """A dose outside the range the content allows."""
 
 
-def prescribe(library: Library, exercise_id: str, reps: int | None = None, hold: float | None = None) -> PrescribedExercise:
+def prescribe(
+    library: Library, exercise_id: str, reps: int | None = None, hold: float | None = None
+) -> PrescribedExercise:
     """Prescribe one exercise, defaulting to the low end of its range and refusing doses outside it."""
     exercise = library.exercise(exercise_id)
     dosage = exercise.dosage

@@ -51,9 +51,7 @@ class SessionRecord:
         """An empty record for a prescription."""
         return cls(
             exercises=[
-                ExerciseRecord(
-                    i.exercise_id, i.reps, i.hold_seconds, reps_done={side: 0 for side in i.sides}
-                )
+                ExerciseRecord(i.exercise_id, i.reps, i.hold_seconds, reps_done={side: 0 for side in i.sides})
                 for i in prescription.items
             ]
         )

@@ -62,19 +62,57 @@ def _add_side(
     pacing, cues = exercise.pacing, exercise.cues
     side_words = f" Start with your {side} leg." if side and first else ""
     if first:
-        _append(phases, "get-ready", exercise, item, ex_index, side, 0, pacing.get_ready_seconds,
-                cues.get_ready + side_words)
+        _append(
+            phases,
+            "get-ready",
+            exercise,
+            item,
+            ex_index,
+            side,
+            0,
+            pacing.get_ready_seconds,
+            cues.get_ready + side_words,
+        )
     else:
-        _append(phases, "switch-side", exercise, item, ex_index, side, 0,
-                pacing.switch_side_seconds or pacing.get_ready_seconds, cues.switch_side or cues.get_ready)
+        _append(
+            phases,
+            "switch-side",
+            exercise,
+            item,
+            ex_index,
+            side,
+            0,
+            pacing.switch_side_seconds or pacing.get_ready_seconds,
+            cues.switch_side or cues.get_ready,
+        )
     breathing = pacing.breathing == "exhale-on-move"
     for rep in range(1, item.reps + 1):
-        _append(phases, "move", exercise, item, ex_index, side, rep, pacing.move_seconds, cues.move,
-                "out" if breathing else None)
+        _append(
+            phases,
+            "move",
+            exercise,
+            item,
+            ex_index,
+            side,
+            rep,
+            pacing.move_seconds,
+            cues.move,
+            "out" if breathing else None,
+        )
         if item.hold_seconds > 0:
             _append(phases, "hold", exercise, item, ex_index, side, rep, item.hold_seconds, cues.hold)
-        _append(phases, "return", exercise, item, ex_index, side, rep, pacing.return_seconds, cues.return_,
-                "in" if breathing else None)
+        _append(
+            phases,
+            "return",
+            exercise,
+            item,
+            ex_index,
+            side,
+            rep,
+            pacing.return_seconds,
+            cues.return_,
+            "in" if breathing else None,
+        )
         if rep < item.reps and pacing.rest_seconds > 0:
             _append(phases, "rest", exercise, item, ex_index, side, rep, pacing.rest_seconds, cues.rest)
 
@@ -91,9 +129,7 @@ def _append(
     cue: str,
     breath: Breath = None,
 ) -> None:
-    phases.append(
-        Phase(len(phases), kind, exercise.id, ex_index, side, rep, item.reps, duration, cue, breath)
-    )
+    phases.append(Phase(len(phases), kind, exercise.id, ex_index, side, rep, item.reps, duration, cue, breath))
 
 
 def script_duration(phases: list[Phase]) -> float:
