@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, reach_rank
 
 Status = Literal["in_progress", "completed", "stopped"]
 
@@ -18,10 +19,12 @@ class SessionError(ValueError):
 
 @dataclass
 class PainReport:
-    """Back and leg pain, each 0-10."""
+    """A quick symptom check: back and leg pain (0-10) and how far down each leg symptoms reach."""
 
     back: int
     leg: int
+    left_reach: str = "none"
+    right_reach: str = "none"
 
 
 @dataclass
@@ -35,6 +38,7 @@ class ExerciseRecord:
     holds_completed: int = 0
     skipped: bool = False
     stopped_for_pain: bool = False
+    pain_before: PainReport | None = None
     pain_after: PainReport | None = None
     camera: dict[str, Any] | None = None  # camera-counted reps, holds and faults, when the camera was used
 
@@ -66,8 +70,15 @@ class SessionRecord:
         exercises = []
         for raw in data["exercises"]:
             item = dict(raw)
-            pain = item.pop("pain_after", None)
-            exercises.append(ExerciseRecord(**item, pain_after=PainReport(**pain) if pain else None))
+            before = item.pop("pain_before", None)
+            after = item.pop("pain_after", None)
+            exercises.append(
+                ExerciseRecord(
+                    **item,
+                    pain_before=PainReport(**before) if before else None,
+                    pain_after=PainReport(**after) if after else None,
+                )
+            )
         return cls(exercises=exercises, status=data.get("status", "in_progress"))
 
     @property
@@ -85,14 +96,24 @@ def complete_phase(record: SessionRecord, phase: Phase) -> None:
         exercise.holds_completed += 1
 
 
-def report_pain(record: SessionRecord, exercise_index: int, back: int, leg: int) -> None:
-    """Save the pain check after an exercise; scores must be whole numbers 0-10."""
-    for name, value in (("back", back), ("leg", leg)):
-        if not 0 <= value <= 10:
-            raise SessionError(f"{name} pain must be between 0 and 10, got {value}")
+def report_pain(
+    record: SessionRecord, exercise_index: int, when: Literal["before", "after"], report: PainReport
+) -> None:
+    """Save the quick check before or after an exercise; scores 0-10, reach one of REACH_LEVELS."""
+    for name, value in (("back", report.back), ("leg", report.leg)):
+        if not PAIN_MIN <= value <= PAIN_MAX:
+            raise SessionError(f"{name} pain must be between {PAIN_MIN} and {PAIN_MAX}, got {value}")
+    for name, reach in (("left", report.left_reach), ("right", report.right_reach)):
+        try:
+            reach_rank(reach)
+        except ValueError as exc:
+            raise SessionError(f"{name} leg: {exc}") from None
     if not 0 <= exercise_index < len(record.exercises):
         raise SessionError(f"there is no exercise number {exercise_index} in this session")
-    record.exercises[exercise_index].pain_after = PainReport(back=back, leg=leg)
+    if when == "before":
+        record.exercises[exercise_index].pain_before = report
+    else:
+        record.exercises[exercise_index].pain_after = report
 
 
 def rep_start(script: Sequence[Phase], position: int) -> int:
@@ -119,7 +140,7 @@ def next_exercise_start(script: Sequence[Phase], position: int) -> int:
     return index
 
 
-def pain_check_of(script: Sequence[Phase], position: int) -> int:
-    """Index of the pain check that closes the exercise under way at `position`."""
+def check_after_of(script: Sequence[Phase], position: int) -> int:
+    """Index of the symptom check that closes the exercise under way at `position`."""
     end = next_exercise_start(script, position)
     return end - 1

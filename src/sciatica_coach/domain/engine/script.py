@@ -9,10 +9,13 @@ from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.content.schema import Exercise
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 
-PhaseKind = Literal["get-ready", "switch-side", "move", "hold", "return", "rest", "pain-check"]
+PhaseKind = Literal["check-before", "get-ready", "switch-side", "move", "hold", "return", "rest", "check-after"]
 Breath = Literal["in", "out"] | None
 
-PAIN_CHECK_CUE = "How is your back and your leg now? Rate each from 0 to 10."
+CHECK_BEFORE_CUE = (
+    "Before you start: rate your back and leg pain from 0 to 10, and say how far down each leg you feel it."
+)
+CHECK_AFTER_CUE = "How is it now? Rate your back and leg pain from 0 to 10, and say how far down each leg you feel it."
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,14 @@ class Phase:
 
 
 def build_script(prescription: Prescription, library: Library) -> list[Phase]:
-    """All phases of a session, in order, ending each exercise with a pain check."""
+    """All phases of a session, in order; each exercise starts and ends with a quick symptom check."""
     phases: list[Phase] = []
     for exercise_index, item in enumerate(prescription.items):
         exercise = library.exercise(item.exercise_id)
+        _append(phases, "check-before", exercise, item, exercise_index, "", 0, None, CHECK_BEFORE_CUE)
         for side_index, side in enumerate(item.sides):
             _add_side(phases, exercise, item, exercise_index, side, first=side_index == 0)
-        _append(phases, "pain-check", exercise, item, exercise_index, "", 0, None, PAIN_CHECK_CUE)
+        _append(phases, "check-after", exercise, item, exercise_index, "", 0, None, CHECK_AFTER_CUE)
     return phases
 
 
@@ -133,5 +137,5 @@ def _append(
 
 
 def script_duration(phases: list[Phase]) -> float:
-    """Seconds of timed phases (pain checks excluded)."""
+    """Seconds of timed phases (symptom checks excluded)."""
     return sum(p.duration or 0.0 for p in phases)
