@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.models import Patient
+from sciatica_coach.storage.patients import default_patient
 
 
 def _settings(request: Request) -> Settings:
@@ -49,12 +49,7 @@ SessionDep = Annotated[Session, Depends(_db)]
 
 def _current_patient(db: SessionDep) -> Patient:
     """The person using the app. Until accounts exist, the default local profile (created on first use)."""
-    patient = db.scalars(select(Patient).where(Patient.is_default.is_(True)).limit(1)).first()
-    if patient is None:
-        patient = Patient(display_name="Me", is_default=True)
-        db.add(patient)
-        db.flush()
-    return patient
+    return default_patient(db)
 
 
 CurrentPatient = Annotated[Patient, Depends(_current_patient)]
