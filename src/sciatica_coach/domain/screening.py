@@ -191,3 +191,8 @@ def outcome_message(outcome: Outcome, content: RedFlags | None = None) -> Messag
     """The full message (title, explanation, what to do) for an outcome."""
     messages = (content or load_red_flags()).messages
     return {"emergency": messages.emergency, "urgent": messages.urgent, "clear": messages.clear}[outcome]
+
+
+def all_no(form: FormName, content: RedFlags | None = None) -> dict[str, bool]:
+    """Every question of `form` answered "no": a clean screening (handy for setting up a person who may exercise)."""
+    return {item.id: False for item in (content or load_red_flags()).questions(form)}
