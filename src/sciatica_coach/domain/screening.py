@@ -25,6 +25,7 @@ class RedFlagItem(Strict):
 
     id: str = Field(pattern=ID_PATTERN)
     group: Literal["cauda-equina", "other"]
+    sign: str = Field(min_length=3, max_length=80)  # the warning sign in a few words, for lists
     question: str = Field(min_length=10)
     forms: tuple[FormName, ...] = Field(min_length=1)
     severity: Severity
@@ -84,6 +85,7 @@ class RedFlags(Strict):
     version: int = Field(ge=1)
     not_a_clinician: str = Field(min_length=20)
     forms: dict[FormName, FormText]
+    after_assessment_intro: str = Field(min_length=20)  # the full form's intro once a clinician has checked them
     messages: Messages
     emergency_numbers: tuple[EmergencyNumber, ...] = Field(min_length=1)
     items: tuple[RedFlagItem, ...] = Field(min_length=1)
