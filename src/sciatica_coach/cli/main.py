@@ -9,6 +9,7 @@ from sciatica_coach.cli.analyze import analyze
 from sciatica_coach.cli.checkin import checkin
 from sciatica_coach.cli.program import program
 from sciatica_coach.cli.progress import progress
+from sciatica_coach.cli.screen import screen
 from sciatica_coach.cli.serve import serve
 from sciatica_coach.cli.session import session
 
@@ -26,6 +27,7 @@ app.command(name="serve")(serve)
 app.command(name="checkin")(checkin)
 app.command(name="progress")(progress)
 app.command(name="analyze")(analyze)
+app.command(name="screen")(screen)
 app.add_typer(db.app, name="db")
 
 
