@@ -1,7 +1,80 @@
-"""Routes: pages."""
+"""Routes: the today page, the learn page and one page per exercise."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from sciatica_coach.domain.engine.script import build_script, script_duration
+from sciatica_coach.storage.plans import current_prescription
+from sciatica_coach.storage.safety import exercise_gate
+from sciatica_coach.storage.sessions import active_session
+from sciatica_coach.web.deps import CurrentPatient, LibraryDep, SessionDep, TemplatesDep
+from sciatica_coach.web.plain_words import dosage_lines, prescribed
 
 router = APIRouter()
+
+
+def greeting(now: datetime) -> str:
+    """Good morning / afternoon / evening for the hour of `now`."""
+    if now.hour < 12:
+        return "Good morning"
+    if now.hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+@router.get("/", response_class=HTMLResponse)
+def today(
+    request: Request, db: SessionDep, patient: CurrentPatient, library: LibraryDep, templates: TemplatesDep
+) -> HTMLResponse:
+    """Today's program, the safety gate and the button to start or resume a session."""
+    prescription = current_prescription(db, patient.id, library)
+    items = [{"exercise": library.exercise(item.exercise_id), "dose": prescribed(item)} for item in prescription.items]
+    minutes = max(1, round(script_duration(build_script(prescription, library)) / 60))
+    context = {
+        "nav": "today",
+        "minutes": minutes,
+        "greeting": greeting(datetime.now()),
+        "patient": patient,
+        "items": items,
+        "gate": exercise_gate(db, patient.id),
+        "active": active_session(db, patient.id),
+        "disclaimer": library.program.disclaimer,
+    }
+    return templates.TemplateResponse(request, "today.html", context)
+
+
+@router.get("/learn", response_class=HTMLResponse)
+def learn(request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
+    """What sciatica is and why the program avoids hamstring stretches."""
+    context = {"nav": "learn", "education": library.education, "contraindications": library.contraindications}
+    return templates.TemplateResponse(request, "learn.html", context)
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+def exercises(request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
+    """Every technique in the program, with its variants."""
+    main = [e for e in library.exercises.values() if e.variant_of is None]
+    context = {"nav": "exercises", "exercises": main, "variants": {e.id: library.variants(e.id) for e in main}}
+    return templates.TemplateResponse(request, "exercises/list.html", context)
+
+
+@router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
+def exercise(exercise_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
+    """One technique: steps, dosage, breathing, stop rules, good signs, what to avoid, illustrations."""
+    if exercise_id not in library.exercises:
+        missing = {"nav": "exercises", "missing": exercise_id, "exercises": list(library.exercises.values())}
+        return templates.TemplateResponse(request, "exercises/missing.html", missing, status_code=404)
+    item = library.exercises[exercise_id]
+    context: dict[str, Any] = {
+        "nav": "exercises",
+        "exercise": item,
+        "dosage": dosage_lines(item.dosage),
+        "parent": library.exercises.get(item.variant_of) if item.variant_of else None,
+        "variants": library.variants(item.id),
+    }
+    return templates.TemplateResponse(request, "exercises/detail.html", context)

@@ -1,0 +1,114 @@
+"""The rules of moving through a saved session: phases complete in order, checks answer check phases.
+
+Pure functions over (script, position, record); the session routes load the row, call one of these and save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sciatica_coach.domain.engine.record import (
+    PainReport,
+    SessionError,
+    SessionRecord,
+    complete_phase,
+    next_exercise_start,
+    report_pain,
+)
+from sciatica_coach.domain.engine.script import Phase
+
+CHECK_KINDS = ("check-before", "check-after")
+
+
+class FlowError(Exception):
+    """A request that does not fit the session: `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Flow:
+    """A session's script, where it is, and its record, ready to change."""
+
+    script: list[Phase]
+    position: int
+    record: SessionRecord
+
+    @classmethod
+    def load(cls, script: Sequence[Mapping[str, Any]], position: int, record: Mapping[str, Any]) -> Flow:
+        """Rebuild from the stored JSON."""
+        return cls([Phase(**dict(p)) for p in script], position, SessionRecord.from_dict(record))
+
+    @property
+    def finished(self) -> bool:
+        """Whether the session has ended (completed or stopped)."""
+        return self.record.status != "in_progress"
+
+    def _require_running(self) -> None:
+        if self.finished:
+            raise FlowError(409, f"This session has already ended ({self.record.status}); start a new one.")
+
+    def _phase(self, index: int) -> Phase:
+        if not 0 <= index < len(self.script):
+            raise FlowError(422, f"There is no step number {index} in this session (0 to {len(self.script) - 1}).")
+        return self.script[index]
+
+    def _advance_to(self, position: int) -> None:
+        self.position = position
+        if self.position >= len(self.script):
+            self.position = len(self.script)
+            self.record.status = "completed"
+
+    def complete(self, index: int) -> bool:
+        """Complete timed phase `index`; False when it was already completed (a repeat changes nothing)."""
+        self._require_running()
+        phase = self._phase(index)
+        if index < self.position:
+            return False
+        if index > self.position:
+            raise FlowError(
+                409,
+                f"Step {index} cannot be completed before step {self.position} ({self.script[self.position].kind}).",
+            )
+        if phase.kind in CHECK_KINDS:
+            raise FlowError(409, f"Step {index} is a symptom check: send its answers to /check.")
+        complete_phase(self.record, phase)
+        self._advance_to(index + 1)
+        return True
+
+    def answer_check(self, index: int, report: PainReport) -> Literal["before", "after"] | None:
+        """Answer check phase `index`; returns before/after, or None when it was already answered."""
+        self._require_running()
+        phase = self._phase(index)
+        if phase.kind not in CHECK_KINDS:
+            raise FlowError(422, f"Step {index} is not a symptom check.")
+        if index < self.position:
+            return None
+        if index > self.position:
+            raise FlowError(409, f"Step {index} is not reached yet; the session is at step {self.position}.")
+        when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
+        try:
+            report_pain(self.record, phase.exercise_index, when, report)
+        except SessionError as exc:
+            raise FlowError(422, str(exc).capitalize() + ".") from None
+        self._advance_to(index + 1)
+        return when
+
+    def skip_exercise(self) -> None:
+        """Skip the rest of the exercise under way (marked skipped) and go on to the next, as the terminal does."""
+        self._require_running()
+        phase = self.script[self.position]
+        if phase.kind != "check-after":  # the exercise itself was done; only its check is passed over
+            self.record.exercises[phase.exercise_index].skipped = True
+        self._advance_to(next_exercise_start(self.script, self.position))
+
+    def stop_for_pain(self) -> None:
+        """End the session because it hurts; the exercise under way is flagged."""
+        self._require_running()
+        self.record.exercises[self.script[self.position].exercise_index].stopped_for_pain = True
+        self.record.status = "stopped"

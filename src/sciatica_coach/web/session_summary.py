@@ -1,0 +1,96 @@
+"""What a session did, shaped for the end-of-session summary and the history pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord
+from sciatica_coach.storage.models import ExerciseSession
+from sciatica_coach.web.plain_words import pain
+
+STATUS_WORDS = {"in_progress": "In progress", "completed": "Completed", "stopped": "Stopped for pain"}
+
+
+@dataclass(frozen=True)
+class ExerciseLine:
+    """One exercise of a session, in words."""
+
+    exercise_id: str
+    name: str
+    reps: str
+    holds: str
+    pain_before: str
+    pain_after: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One session, in words."""
+
+    id: str
+    started: str
+    started_iso: str
+    status: str
+    status_words: str
+    exercises: list[ExerciseLine]
+    total_reps: int
+
+
+def when(moment: datetime) -> str:
+    """A timestamp as '24 Nov 2026, 09:15' in UTC (SQLite hands back naive datetimes that are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def _reps(item: ExerciseRecord) -> str:
+    if list(item.reps_done) == [""]:
+        return f"{item.reps_done['']} of {item.reps_planned}"
+    return ", ".join(f"{side} {done} of {item.reps_planned}" for side, done in item.reps_done.items())
+
+
+def _holds(item: ExerciseRecord) -> str:
+    if item.hold_seconds <= 0:
+        return "—"
+    planned = item.reps_planned * max(1, len(item.reps_done))
+    return f"{item.holds_completed} of {planned} ({item.hold_seconds:g} s)"
+
+
+def _note(item: ExerciseRecord) -> str:
+    if item.stopped_for_pain:
+        return "Stopped: it hurt"
+    if item.skipped:
+        return "Skipped"
+    return ""
+
+
+def summarize(row: ExerciseSession, library: Library) -> SessionSummary:
+    """The summary of a stored session."""
+    record = SessionRecord.from_dict(row.record)
+    lines = [
+        ExerciseLine(
+            exercise_id=item.exercise_id,
+            name=library.exercises[item.exercise_id].name
+            if item.exercise_id in library.exercises
+            else item.exercise_id,
+            reps=_reps(item),
+            holds=_holds(item),
+            pain_before=pain(item.pain_before),
+            pain_after=pain(item.pain_after),
+            note=_note(item),
+        )
+        for item in record.exercises
+    ]
+    started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
+    return SessionSummary(
+        id=row.id,
+        started=when(started),
+        started_iso=started.isoformat(),
+        status=row.status,
+        status_words=STATUS_WORDS.get(row.status, row.status),
+        exercises=lines,
+        total_reps=record.total_reps,
+    )

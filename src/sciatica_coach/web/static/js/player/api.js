@@ -1,0 +1,55 @@
+// Talking to the session API. Every change goes through one queue so the server sees phases in order.
+export class ApiError extends Error {
+  constructor(status, detail, body) {
+    super(detail);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export class SessionApi {
+  constructor(sessionId, onRetry) {
+    this.base = `/api/sessions/${encodeURIComponent(sessionId)}`;
+    this.queue = Promise.resolve();
+    this.onRetry = onRetry || (() => {});
+  }
+
+  async request(path, body) {
+    const init = { headers: { accept: "application/json" } };
+    if (body !== undefined) {
+      init.method = "POST";
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      let response;
+      try {
+        response = await fetch(this.base + path, init);
+      } catch (networkError) {
+        // Offline or the server is restarting: keep trying, nothing done is thrown away.
+        this.onRetry(attempt);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 300 * 2 ** attempt)));
+        continue;
+      }
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) throw new ApiError(response.status, data.detail || response.statusText, data);
+      return data;
+    }
+  }
+
+  state() {
+    return this.request("");
+  }
+
+  /** Queue a POST after every earlier one; resolves with the server's answer. */
+  post(action, body = {}) {
+    const result = this.queue.then(() => this.request(`/${action}`, body));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves once every queued POST has been answered. */
+  settled() {
+    return this.queue;
+  }
+}
