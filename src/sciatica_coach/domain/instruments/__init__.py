@@ -1,0 +1,1 @@
+"""Validated questionnaires (patient-reported outcome measures) and their scoring."""
