@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.cli.common import console, fail, load_settings
 from sciatica_coach.domain.content import ContentError
@@ -68,44 +69,46 @@ def screen(
         content = load_red_flags()
     except ContentError as exc:
         fail(str(exc))
-    factory = make_session_factory(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        result = _run(make_session_factory(engine), content, assessed, note)
+    finally:
+        engine.dispose()
+    show_result(result, content)
+    if result.red_flag:
+        raise typer.Exit(RED_FLAG_EXIT_CODE)
+
+
+def _run(factory: sessionmaker[Session], content: RedFlags, assessed: bool, note: str) -> ScreeningResult:
+    """Optionally record an assessment, ask every question of the full form, and save the answers."""
     try:
         with transaction(factory) as db:
             patient_id = default_patient(db).id
             locked = bool(open_locks(db, patient_id))
-            if assessed:
-                if not locked:
-                    console.print("There is no safety lock to clear.")
-                elif not ask_yes_no(
-                    "Has a clinician (doctor, nurse or physiotherapist) assessed you about these signs?"
-                ):
+            if assessed and not locked:
+                console.print("There is no safety lock to clear.")
+            elif assessed:
+                if not ask_yes_no(ASSESSED_QUESTION):
                     fail("nothing was cleared: the exercises stay locked until a clinician has checked you")
-                else:
-                    record_assessment(db, patient_id, note)
-                    console.print("Thank you: your assessment is recorded. Please answer the safety questions again.")
-                    locked = False
+                record_assessment(db, patient_id, note)
+                console.print("Thank you: your assessment is recorded. Please answer the safety questions again.")
+                locked = False
             assessed_before = last_clearance(db, patient_id) is not None
     except (SQLAlchemyError, ValueError) as exc:
         fail(_db_problem(exc))
-
     form = content.forms["full"]
     console.print(f"[bold]{escape(form.title)}[/]")
     console.print(escape(content.after_assessment_intro if assessed_before else form.intro))
     console.print(f"[italic]{escape(content.not_a_clinician)}[/]")
     if locked:
-        console.print(
-            "Your exercises are locked by an earlier answer. Use --assessed once a clinician has checked you."
-        )
+        console.print(LOCKED_NOTICE)
     console.print()
     answers = {item.id: ask_yes_no(item.question) for item in content.questions("full")}
     try:
         with transaction(factory) as db:
-            result = record_screening(db, default_patient(db).id, "full", answers, content)
+            return record_screening(db, default_patient(db).id, "full", answers, content)
     except (SQLAlchemyError, ValueError) as exc:
         fail(_db_problem(exc))
-    show_result(result, content)
-    if result.red_flag:
-        raise typer.Exit(RED_FLAG_EXIT_CODE)
 
 
 def _db_problem(exc: Exception) -> str:
