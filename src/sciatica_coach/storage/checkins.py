@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.engine.record import PainReport
-from sciatica_coach.storage.models import CheckIn
+from sciatica_coach.domain.instruments.sbi import SbiScore
+from sciatica_coach.storage.models import CheckIn, utcnow
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
 
@@ -35,3 +40,65 @@ def record_exercise_check(
     db.add(row)
     db.flush()
     return row
+
+
+# --- Morning check-ins and the weekly SBI (added by check-ins) --------------------------------------------------
+
+MORNING_KIND = "morning"
+SBI_KIND = "sbi"
+
+
+def save_morning_checkin(db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None) -> CheckIn:
+    """Save a morning check-in (`at` defaults to now; the demo passes past times)."""
+    symptoms = check.symptoms
+    row = CheckIn(
+        patient_id=patient_id,
+        kind=MORNING_KIND,
+        back_pain=symptoms.back,
+        leg_pain=symptoms.leg,
+        left_reach=symptoms.left_reach,
+        right_reach=symptoms.right_reach,
+        numbness=check.numbness,
+        weakness=check.weakness,
+        answers={},
+        created_at=at or utcnow(),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:
+    """Save a weekly Sciatica Bothersomeness Index: the total in `score`, each item in `answers`."""
+    row = CheckIn(
+        patient_id=patient_id,
+        kind=SBI_KIND,
+        score=score.total,
+        answers={"items": dict(score.items), "threshold": score.threshold},
+        created_at=at or utcnow(),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def list_checkins(
+    db: Session, patient_id: int, kinds: Sequence[str], since: datetime | None = None, limit: int = 2000
+) -> list[CheckIn]:
+    """The patient's check-ins of these kinds, oldest first (for charts and tables)."""
+    stmt = select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.kind.in_(tuple(kinds)))
+    if since is not None:
+        stmt = stmt.where(CheckIn.created_at >= since)
+    stmt = stmt.order_by(CheckIn.created_at.desc(), CheckIn.id.desc()).limit(limit)
+    return list(reversed(list(db.scalars(stmt))))
+
+
+def latest_checkin(db: Session, patient_id: int, kind: str) -> CheckIn | None:
+    """The patient's most recent check-in of one kind."""
+    stmt = (
+        select(CheckIn)
+        .where(CheckIn.patient_id == patient_id, CheckIn.kind == kind)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+    return db.scalars(stmt).first()

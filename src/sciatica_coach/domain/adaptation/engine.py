@@ -88,16 +88,21 @@ def _after_exercise(work: _Work, outcome: ExerciseOutcome, book: RuleBook, libra
     exercise_id = outcome.exercise_id
     if work.index(exercise_id) is None:
         return  # no longer in the plan (switched or removed since that session began)
+    before, after = outcome.before, outcome.after
+    if after is None and not outcome.stopped_for_pain:
+        return  # nothing was reported about it
     judged: Classification | None = None
-    if outcome.before is not None:
-        judged = classify_change(outcome.before, outcome.after, *_thresholds(book))
-        spread = judged.effect == "peripheralizing"
-        work.streaks[exercise_id] = 0 if spread else work.streaks.get(exercise_id, 0) + 1
-    light = book.traffic_light.light(max(outcome.after.back, outcome.after.leg), outcome.stopped_for_pain)
+    if before is not None and after is not None:
+        judged = classify_change(before, after, *_thresholds(book))
+    if outcome.stopped_for_pain or (judged is not None and judged.effect == "peripheralizing"):
+        work.streaks[exercise_id] = 0
+    elif judged is not None:
+        work.streaks[exercise_id] = work.streaks.get(exercise_id, 0) + 1
+    pain_after = max(after.back, after.leg) if after is not None else 0
     entry = WindowEntry(
-        light=light,
+        light=book.traffic_light.light(pain_after, outcome.stopped_for_pain),
         effect=judged.effect if judged else None,
-        less_pain=outcome.before is not None and less_pain(outcome.before, outcome.after),
+        less_pain=before is not None and after is not None and less_pain(before, after),
     )
     work.window.setdefault(exercise_id, []).append(entry)
     at_minimum = _at_minimum(work, exercise_id, library)

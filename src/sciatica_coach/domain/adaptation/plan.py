@@ -23,7 +23,7 @@ class ExerciseOutcome:
     at: datetime
     exercise_id: str
     before: SymptomCheck | None  # None when the quick check before it was not answered
-    after: SymptomCheck
+    after: SymptomCheck | None  # None when the session was stopped for pain before the check after it
     stopped_for_pain: bool = False
 
 

@@ -1,0 +1,93 @@
+"""Write a generated demo history into the database, as if the person had used the app day by day."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sciatica_coach.demo import DemoCheck, DemoHistory, DemoMorning, DemoOffer, DemoSbi, DemoSession
+from sciatica_coach.domain.adaptation import RuleBook
+from sciatica_coach.domain.checkins import SymptomCheck
+from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.script import build_script
+from sciatica_coach.domain.instruments.sbi import score_sbi
+from sciatica_coach.domain.screening import load_red_flags
+from sciatica_coach.storage.checkins import record_exercise_check, save_morning_checkin, save_sbi
+from sciatica_coach.storage.models import CheckIn, ExerciseSession
+from sciatica_coach.storage.plans import apply_adaptation, respond_to_offer
+from sciatica_coach.storage.safety import latest_screening, record_screening
+from sciatica_coach.storage.sessions import create_session
+
+DEMO_SOURCE = "demo"
+
+
+class DemoError(ValueError):
+    """The demo cannot be loaded here (the profile already has data of its own)."""
+
+
+def has_history(db: Session, patient_id: int) -> bool:
+    """Whether the patient already has sessions or check-ins."""
+    sessions = select(ExerciseSession.id).where(ExerciseSession.patient_id == patient_id).limit(1)
+    checkins = select(CheckIn.id).where(CheckIn.patient_id == patient_id).limit(1)
+    return db.scalars(sessions).first() is not None or db.scalars(checkins).first() is not None
+
+
+def load_demo(db: Session, patient_id: int, history: DemoHistory, library: Library, book: RuleBook) -> int:
+    """Save every step in time order, letting the rules run as they would have; returns the number of steps."""
+    if has_history(db, patient_id):
+        raise DemoError("this profile already has sessions or check-ins; load the demo into an empty database")
+    if latest_screening(db, patient_id, "full") is None:
+        all_clear = {item.id: False for item in load_red_flags().questions("full")}
+        record_screening(db, patient_id, "full", all_clear)
+    for step in history.steps:
+        if isinstance(step, DemoMorning):
+            save_morning_checkin(db, patient_id, step.check, at=step.at)
+        elif isinstance(step, DemoSbi):
+            save_sbi(db, patient_id, score_sbi(step.answers), at=step.at)
+        elif isinstance(step, DemoOffer):
+            respond_to_offer(db, patient_id, library, step.rule_id, step.accept, book, at=step.at)
+        else:
+            _save_session(db, patient_id, step, library)
+    apply_adaptation(db, patient_id, library, book)
+    return len(history.steps)
+
+
+def _save_session(db: Session, patient_id: int, session: DemoSession, library: Library) -> None:
+    script = build_script(session.prescription, library)
+    row = create_session(db, patient_id, session.prescription, script, source=DEMO_SOURCE)
+    record = SessionRecord.start(session.prescription)
+    for index, check in enumerate(session.checks):
+        exercise = record.exercises[index]
+        exercise.pain_before = _report(check.before)
+        _check_row(db, patient_id, row.id, check, "before")
+        if check.stopped_for_pain:
+            exercise.stopped_for_pain = True
+            continue
+        exercise.reps_done = {side: exercise.reps_planned for side in exercise.reps_done}
+        exercise.holds_completed = exercise.reps_planned * len(exercise.reps_done) if exercise.hold_seconds else 0
+        exercise.pain_after = _report(check.after) if check.after else None
+        _check_row(db, patient_id, row.id, check, "after")
+    record.status = "completed" if session.status == "completed" else "stopped"
+    row.record = record.to_dict()
+    row.status = record.status
+    row.position = len(script) if record.status == "completed" else 0
+    row.started_at = session.started_at
+    row.updated_at = row.finished_at = session.finished_at
+    db.flush()
+
+
+def _report(symptoms: SymptomCheck) -> PainReport:
+    return PainReport(symptoms.back, symptoms.leg, symptoms.left_reach, symptoms.right_reach)
+
+
+def _check_row(db: Session, patient_id: int, session_id: str, check: DemoCheck, when: str) -> None:
+    symptoms = check.before if when == "before" else check.after
+    at = check.before_at if when == "before" else check.after_at
+    if symptoms is None or at is None:
+        return
+    row = record_exercise_check(
+        db, patient_id, session_id, check.exercise_id, "before" if when == "before" else "after", _report(symptoms)
+    )
+    row.created_at = at
+    db.flush()
