@@ -33,6 +33,7 @@ class Adaptation:
 
     plan: AdaptivePlan
     changes: tuple[Change, ...]
+    holds: tuple[Change, ...] = ()  # rules that decided to keep a dose as it is (nothing changed, reason given)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Work:
     offers: list[Offer]
     reviews: list[ReviewFlag]
     changes: list[Change] = field(default_factory=list)
+    holds: list[Change] = field(default_factory=list)
 
     @classmethod
     def of(cls, plan: AdaptivePlan) -> _Work:
@@ -67,7 +69,7 @@ class _Work:
             offers=tuple(self.offers),
             reviews=tuple(self.reviews),
         )
-        return Adaptation(plan, tuple(self.changes))
+        return Adaptation(plan, tuple(self.changes), tuple(self.holds))
 
     def index(self, exercise_id: str) -> int | None:
         return next((n for n, item in enumerate(self.items) if item.exercise_id == exercise_id), None)
@@ -188,9 +190,13 @@ def _reason(text: str, library: Library, exercise_id: str, to: str | None, reps:
 def _apply(work: _Work, rule: Rule, exercise_id: str, at: datetime, library: Library) -> None:
     index = work.index(exercise_id)
     action = rule.action
-    if index is None or action.do == "hold":
+    if index is None:
         return
     item = work.items[index]
+    if action.do == "hold":
+        reason = _reason(rule.reason, library, exercise_id, None, item.reps)
+        work.holds.append(Change(at, rule.id, rule.version, exercise_id, "hold", reason, item, item))
+        return
 
     def record(after: PrescribedExercise | None, reps: int) -> None:
         reason = _reason(rule.reason, library, exercise_id, action.to, reps)
