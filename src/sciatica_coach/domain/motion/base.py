@@ -1,0 +1,296 @@
+"""What every exercise analyzer shares: sight checks, camera cuts, smoothing, counting, holds, cues, results."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter as Tally
+from dataclasses import dataclass
+
+from sciatica_coach.domain.motion import posture
+from sciatica_coach.domain.motion.counter import Counter, Phase, Trace
+from sciatica_coach.domain.motion.geometry import Points, Sight, view_name
+from sciatica_coach.domain.motion.landmarks import PoseFrame
+from sciatica_coach.domain.motion.results import (
+    NOT_VISIBLE,
+    AnalysisResult,
+    HoldResult,
+    LiveStatus,
+    RepResult,
+    fault_text,
+)
+from sciatica_coach.domain.motion.smoothing import Smoother
+from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
+
+CUT_POINTS = (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+VIEW_CONFIDENCE = {"side": 1.0, "three-quarter": 0.85, "front": 0.7, "unknown": 0.6}
+WRONG_ANGLE = "turn so the camera sees you from the side"
+
+
+@dataclass(slots=True)
+class Reading:
+    """One frame as the exercise sees it: the rep signal (degrees), whether set up, which side, how clear."""
+
+    signal: float
+    ready: bool
+    side: str
+    clarity: float
+
+
+class Analyzer:
+    """Feed frames with `update`, read the summary with `finish`. One instance per exercise set."""
+
+    views: tuple[str, ...] = ("side", "three-quarter", "front")
+    lying = False
+
+    def __init__(self, exercise_id: str, rest: float, peak: float, thresholds: Thresholds = DEFAULT) -> None:
+        self.exercise_id = exercise_id
+        self.th = thresholds
+        self.counter = Counter(rest, peak, thresholds.counting)
+        self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.velocity_smoothing)
+        self.azimuth = Smoother(0.5, 0.5)
+        self.view = "unknown"
+        self.side = ""
+        self.reps: list[RepResult] = []
+        self.holds: list[HoldResult] = []
+        self.frames = 0
+        self.visible_frames = 0
+        self.variant = ""
+        self._cues: list[str] = []
+        self._lost = True
+        self._said_lost = False
+        self._first_t: float | None = None
+        self._last_good: float | None = None
+        self._prev: tuple[float, list[float], list[float], float] | None = None
+        self._prev_speed = 0.0
+        self._reasons: Tally[str] = Tally()
+        self._views: Tally[str] = Tally()
+        self._postures: Tally[str] = Tally()
+        self._trace: Trace | None = None
+        self._faults: list[str] = []
+        self._clarity: list[float] = []
+        self._rep_missing = 0
+        self._clarity_now = 0.0
+        self._interrupted = 0
+        self._t = 0.0
+
+    # -- hooks for each exercise -------------------------------------------------------------------------
+    def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
+        """Check sight of the needed body parts and measure the rep signal."""
+        raise NotImplementedError
+
+    def start_rep(self, trace: Trace) -> None:
+        """A new rep began: reset per-rep notes."""
+
+    def live_faults(self, t: float, points: Points, phase: Phase, trace: Trace) -> list[str]:
+        """Faults seen while the rep is under way (cued at once)."""
+        return []
+
+    def accept(self, trace: Trace) -> bool:
+        """Whether a finished movement was the exercise at all (not getting up, not another exercise)."""
+        return True
+
+    def final_faults(self, trace: Trace) -> list[str]:
+        """Faults judged once the rep is over."""
+        return []
+
+    def rep_side(self, trace: Trace) -> str:
+        """The side a finished rep belongs to ("" for exercises without sides)."""
+        return ""
+
+    def rep_variant(self, trace: Trace) -> str:
+        """The variant a finished rep showed ("" when the exercise has none)."""
+        return ""
+
+    def on_break(self) -> None:
+        """The view broke (cut, lost): forget baselines tied to the camera's framing."""
+
+    def extra_observations(self) -> dict[str, str]:
+        """What the exercise noticed about the body over the whole set."""
+        return {}
+
+    def extra_warnings(self) -> list[str]:
+        """Warnings particular to the exercise."""
+        return []
+
+    # -- the frame loop ----------------------------------------------------------------------------------
+    def update(self, frame: PoseFrame) -> LiveStatus:
+        """Take one frame, answer with the live status (cues are the new ones since the last call)."""
+        self.frames += 1
+        t = self._t = frame.t
+        if self._first_t is None:
+            self._first_t = t
+        if frame.landmarks is None:
+            self._missing(t, "step into the picture")
+            self._prev = None
+        else:
+            points = Points(frame.landmarks, frame.width, frame.height)
+            if self._is_cut(t, points):
+                self._break(self._last_good if self._last_good is not None else t)
+            sight, reading = self.read(points, t)
+            if not sight.ok or reading is None:
+                self._missing(t, sight.reason or "hold still where the camera can see you")
+            else:
+                self._see(t, points, reading)
+        return self.status()
+
+    def _see(self, t: float, points: Points, reading: Reading) -> None:
+        phase = self.counter.phase
+        if phase in (Phase.SETUP, Phase.REST):
+            lying = self.lying or posture.is_lying(points)
+            self.azimuth.update(t, posture.azimuth(points, lying, self.th.tracking.shoulder_width_ratio))
+            self.view = view_name(self.azimuth.value, self.th.tracking.side_view_max, self.th.tracking.front_view_min)
+        if self.view not in self.views:
+            self._missing(t, WRONG_ANGLE)
+            return
+        self._lost = self._said_lost = False
+        self._last_good = t
+        self.visible_frames += 1
+        self._views[self.view] += 1
+        self._postures[posture.posture(points)] += 1
+        self._clarity_now = reading.clarity * VIEW_CONFIDENCE.get(self.view, 0.6)
+        if reading.side:
+            self.side = reading.side
+        value = self.signal.update(t, reading.signal)
+        done = self.counter.update(t, value, self.signal.rate, reading.ready)
+        trace = self.counter.trace
+        if trace is not None and trace is not self._trace:
+            self._trace, self._faults, self._clarity, self._rep_missing = trace, [], [], 0
+            self.start_rep(trace)
+        if trace is not None:
+            self._clarity.append(self._clarity_now)
+            for fault in self.live_faults(t, points, self.counter.phase, trace):
+                self._add_fault(fault)
+        if done is not None:
+            self._complete(done)
+
+    def _missing(self, t: float, reason: str) -> None:
+        self._reasons[reason] += 1
+        if self.counter.trace is not None:
+            self._rep_missing += 1
+        since = self._last_good if self._last_good is not None else (self._first_t or t)
+        if t - since >= self.th.tracking.lost_after or (self._last_good is None and reason == WRONG_ANGLE):
+            if not self._said_lost:
+                self._cues.append(f"{NOT_VISIBLE}: {reason}.")
+                self._said_lost = True
+            if not self._lost:
+                self._break(self._last_good if self._last_good is not None else t)
+            self._lost = True
+
+    def _is_cut(self, t: float, points: Points) -> bool:
+        """A jump of most of the body in one frame, far faster than the frame before: the camera cut away."""
+        xs = [points.xs[i] for i in CUT_POINTS]
+        ys = [points.ys[i] for i in CUT_POINTS]
+        size = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
+        torso = points.torso_length()
+        previous, self._prev = self._prev, (t, xs, ys, torso)
+        if previous is None:
+            self._prev_speed = 0.0
+            return False
+        t0, xs0, ys0, torso0 = previous
+        dt = t - t0
+        if dt <= 0 or dt > self.th.tracking.gap_bridge:
+            self._prev_speed = 0.0
+            return False
+        if posture.scale_change(torso0, torso) > self.th.tracking.cut_scale_jump:
+            return True
+        moves = sorted(math.hypot(x - x0, y - y0) for x, y, x0, y0 in zip(xs, ys, xs0, ys0, strict=True))
+        speed = moves[(3 * len(moves)) // 4] / size / dt
+        before, self._prev_speed = self._prev_speed, speed
+        tr = self.th.tracking
+        return speed > tr.cut_speed and speed > before * tr.cut_jump + tr.cut_jump_floor
+
+    def _break(self, last_seen: float) -> None:
+        done = self.counter.interrupt(last_seen)
+        if done is not None and self._complete(done):
+            self._interrupted += 1
+        self._trace = None
+        self.signal.reset()
+        self.azimuth.reset()
+        self.on_break()
+
+    def _add_fault(self, fault: str) -> None:
+        if fault not in self._faults:
+            self._faults.append(fault)
+            self._cues.append(fault_text(fault))
+
+    def _complete(self, trace: Trace) -> bool:
+        if not self.accept(trace):
+            self._trace, self._faults = None, []
+            return False
+        for fault in self.final_faults(trace):
+            self._add_fault(fault)
+        clarity = sum(self._clarity) / len(self._clarity) if self._clarity else 0.0
+        frames = len(self._clarity) + self._rep_missing
+        seen = len(self._clarity) / frames if frames else 0.0
+        margin = min(1.0, 0.7 + 0.3 * (trace.top - self.counter.peak) / max(1.0, self.counter.peak - self.counter.rest))
+        whole = 1.0 if trace.start_seen and trace.end_seen else self.th.counting.interrupted_confidence
+        side = self.rep_side(trace)
+        rep = RepResult(
+            start=trace.start, end=trace.end, side=side, confidence=max(0.0, min(1.0, clarity * seen * margin * whole)),
+            faults=list(self._faults), peak=trace.top, variant=self.rep_variant(trace), view=self.view,
+        )  # fmt: skip
+        self.reps.append(rep)
+        if rep.variant:
+            self.variant = rep.variant
+        if trace.hold_start is not None and trace.hold_seconds >= self.th.counting.min_hold:
+            end = trace.hold_start + trace.hold_seconds
+            self.holds.append(HoldResult(trace.hold_start, end, trace.hold_seconds, side))
+        self._trace, self._faults = None, []
+        return True
+
+    # -- answers -----------------------------------------------------------------------------------------
+    def status(self) -> LiveStatus:
+        """The live status now; hands over the cues gathered since the last call."""
+        cues, self._cues = self._cues, []
+        trace = self.counter.trace
+        phase = "not-visible" if self._lost else self.counter.phase.value
+        hold = 0.0
+        if trace is not None and trace.hold_start is not None and self.counter.phase is Phase.HOLD:
+            hold = max(0.0, self._t - trace.hold_start)
+        by_side: dict[str, int] = {}
+        for rep in self.reps:
+            by_side[rep.side] = by_side.get(rep.side, 0) + 1
+        return LiveStatus(
+            rep_count=len(self.reps), phase=phase, hold_seconds=hold, side=self.side, visible=not self._lost,
+            cues=cues, confidence=0.0 if self._lost else self._clarity_now, reps_by_side=by_side,
+            view=self.view, variant=self.variant,
+        )  # fmt: skip
+
+    def finish(self) -> AnalysisResult:
+        """Close the set (a rep held at the top when the input ends still counts) and summarise it."""
+        if self.counter.trace is not None:
+            self._break(self._last_good if self._last_good is not None else self._t)
+        warnings: list[str] = []
+        hidden = self.frames - self.visible_frames
+        reason = self._reasons.most_common(1)[0][0] if self._reasons else ""
+        if self.visible_frames == 0:
+            warnings.append(f"{NOT_VISIBLE}: {reason}." if reason else f"{NOT_VISIBLE}.")
+        elif self.frames and hidden / self.frames > 0.25:
+            share = round(100 * hidden / self.frames)
+            warnings.append(f"{NOT_VISIBLE} for {share}% of the frames: {reason}.")
+        if self._interrupted:
+            warnings.append(
+                f"{self._interrupted} rep(s) were cut off at the top (the view changed or was lost); "
+                "counted from the hold, with lower confidence."
+            )
+        warnings.extend(self.extra_warnings())
+        observations = {
+            "posture": self._postures.most_common(1)[0][0] if self._postures else "unknown",
+            "view": self._views.most_common(1)[0][0] if self._views else "unknown",
+            **self.extra_observations(),
+        }
+        return AnalysisResult(
+            exercise=self.exercise_id, reps=list(self.reps), holds=list(self.holds), warnings=warnings,
+            frames=self.frames, visible_frames=self.visible_frames, observations=observations,
+        )  # fmt: skip
+
+
+def side_points_seen(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> Sight:
+    """Sight check of named points of one side."""
+    from sciatica_coach.domain.motion.geometry import SIDE_POINTS, check_sight
+
+    indices = tuple(SIDE_POINTS[side][n] for n in names)
+    return check_sight(points, indices, th.tracking.min_visibility, th.tracking.frame_margin)
+
+
+__all__ = ["Analyzer", "Reading", "side_points_seen"]

@@ -1,0 +1,150 @@
+"""The rep state machine: rest -> move -> hold at the top -> return -> rest, with hysteresis so jitter never counts.
+
+The counter reads one smoothed signal (degrees) that is low at rest and high at the top of a rep. A rep starts when
+the signal leaves `rest`, counts only once it has reached `peak` (well above rest) and come back under `rest`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sciatica_coach.domain.motion.thresholds import Counting
+
+
+class Phase(StrEnum):
+    """Where the person is in a rep; the value is what the live status shows."""
+
+    SETUP = "get-ready"
+    REST = "rest"
+    MOVE = "move"
+    HOLD = "hold"
+    RETURN = "return"
+
+
+@dataclass
+class Trace:
+    """A rep under way: its times and the signal's best value."""
+
+    start: float
+    start_seen: bool
+    top: float = float("-inf")
+    top_t: float = 0.0
+    peak_t: float | None = None  # when the signal first reached the peak threshold
+    hold_start: float | None = None
+    hold_end: float | None = None
+    last_still: float | None = None
+    return_start: float | None = None
+    end: float = 0.0
+    end_seen: bool = True
+
+    @property
+    def hold_seconds(self) -> float:
+        """How long the position at the top was held (0 when not held)."""
+        if self.hold_start is None:
+            return 0.0
+        end = self.hold_end if self.hold_end is not None else self.last_still
+        return max(0.0, (end if end is not None else self.hold_start) - self.hold_start)
+
+
+class Counter:
+    """Hysteresis counter over one signal; `update` returns a finished Trace when a rep completes."""
+
+    def __init__(self, rest: float, peak: float, counting: Counting) -> None:
+        if not rest < peak:
+            raise ValueError("the rest threshold must be below the peak threshold")
+        self.rest = rest
+        self.peak = peak
+        self.c = counting
+        self.phase = Phase.SETUP
+        self.trace: Trace | None = None
+        self._rest_since: float | None = None
+        self._last_t = 0.0
+
+    def update(self, t: float, value: float, rate: float, ready: bool) -> Trace | None:
+        """Feed the smoothed signal and its rate; `ready` says the body is set up for this exercise."""
+        previous_t, self._last_t = self._last_t, t
+        if self.phase is Phase.SETUP:
+            self._setup(t, value, ready)
+            return None
+        if self.phase is Phase.REST:
+            if not ready:
+                self.phase, self._rest_since = Phase.SETUP, None
+            elif value > self.rest:
+                if self._rest_since is not None and t - self._rest_since >= self.c.min_rest:
+                    self.trace = Trace(start=previous_t, start_seen=True)
+                    self.phase = Phase.MOVE
+            elif self._rest_since is None:
+                self._rest_since = t
+            return None
+        trace = self.trace
+        assert trace is not None
+        if value > trace.top:
+            trace.top, trace.top_t = value, t
+        if self.phase is Phase.MOVE:
+            if value >= self.peak:
+                trace.peak_t = t
+                self.phase = Phase.HOLD
+            elif value < self.rest:
+                self._back_to_rest(t)
+            return None
+        if self.phase is Phase.HOLD:
+            self._track_hold(t, value, rate, trace)
+            if value < trace.top - self.c.hold_drift and rate < 0:
+                trace.hold_end = trace.last_still if trace.hold_start is not None else None
+                trace.return_start = t
+                self.phase = Phase.RETURN
+            return None
+        # RETURN
+        if value < self.rest:
+            trace.end = t
+            self._back_to_rest(t)
+            return trace if trace.end - trace.start >= self.c.min_rep else None
+        if value > trace.top - self.c.hold_drift * 0.5 and rate > 0:
+            self.phase = Phase.HOLD  # went back up: the same rep
+            trace.hold_end = None
+        return None
+
+    def interrupt(self, last_seen: float) -> Trace | None:
+        """The view broke (lost person, camera cut, end of input): keep a rep held at the top, drop the rest."""
+        trace, phase = self.trace, self.phase
+        self.phase, self.trace, self._rest_since = Phase.SETUP, None, None
+        if trace is None or phase not in (Phase.HOLD, Phase.RETURN) or not trace.start_seen:
+            return None
+        if trace.hold_end is None:
+            trace.hold_end = trace.last_still
+        if trace.hold_seconds < self.c.interrupted_hold:
+            return None
+        trace.end, trace.end_seen = last_seen, False
+        return trace
+
+    def _setup(self, t: float, value: float, ready: bool) -> None:
+        if not ready:
+            self._rest_since = None
+            return
+        if value <= self.rest:
+            if self._rest_since is None:
+                self._rest_since = t
+            if t - self._rest_since >= self.c.min_rest:
+                self.phase = Phase.REST
+        elif value >= self.peak:
+            # First seen already at the top (e.g. a video that starts mid-rep): counts only if we see it return.
+            self.trace = Trace(start=t, start_seen=False, top=value, top_t=t, peak_t=t)
+            self.phase = Phase.HOLD
+            self._rest_since = None
+        else:
+            self._rest_since = None
+
+    def _track_hold(self, t: float, value: float, rate: float, trace: Trace) -> None:
+        if abs(rate) < self.c.hold_speed and value >= trace.top - self.c.hold_drift:
+            if trace.hold_start is None:
+                trace.hold_start = t
+            trace.last_still = t
+        elif rate > self.c.hold_speed and trace.hold_start is not None and trace.top - value < 1.0:
+            trace.hold_start = None  # still rising: the hold has not begun
+            trace.last_still = None
+
+    def _back_to_rest(self, t: float) -> None:
+        self.phase = Phase.REST
+        self.trace = None
+        self._rest_since = t

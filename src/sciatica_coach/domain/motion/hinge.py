@@ -1,0 +1,168 @@
+"""Hip hinge: counts hinges from standing, tells a squat from a hinge, watches the back and the stand-up order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sciatica_coach.domain.motion import posture
+from sciatica_coach.domain.motion.base import Analyzer, Reading, side_points_seen
+from sciatica_coach.domain.motion.counter import Phase, Trace
+from sciatica_coach.domain.motion.geometry import SIDE_POINTS, Points, Sight, foreshortened_tilt, rotation_toward, tilt
+from sciatica_coach.domain.motion.landmarks import Landmark as L
+from sciatica_coach.domain.motion.smoothing import Smoother
+from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
+
+NEEDED = ("shoulder", "hip", "knee", "ankle")
+
+
+@dataclass(slots=True)
+class Shape:
+    """The body's geometry in one frame (degrees; hips_back in torso lengths)."""
+
+    trunk: float  # trunk tilt from vertical
+    thigh: float  # thigh tilt from vertical
+    knee: float  # knee bend (0 = straight)
+    head_drop: float  # head and upper back curling below the trunk line
+    hips_back: float  # how far the hips moved back since standing
+
+
+@dataclass(slots=True)
+class HingeNotes:
+    """What one rep showed."""
+
+    bottom: Shape | None = None
+    knees_first: bool | None = None  # judged once, when the knees are mostly straight again
+
+
+class HipHinge(Analyzer):
+    """Standing hip hinge, from the side, three-quarter or front."""
+
+    def __init__(self, thresholds: Thresholds = DEFAULT) -> None:
+        self.h = thresholds.hinge
+        super().__init__("hip-hinge", self.h.rest, self.h.peak, thresholds)
+        self._ref_trunk = 0.0
+        self._ref_thigh = 0.0
+        self._ref_shank = 0.0
+        self._head_base = 0.0
+        self._hip_x_base: float | None = None
+        self._facing = 1.0
+        self._shape: Shape | None = None
+        self._notes = HingeNotes()
+        self._calibrated = False
+        self._knee = Smoother(0.1, 0.1)
+        self._trunk = Smoother(0.1, 0.1)
+
+    def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
+        """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
+        self.side = posture.near_side(points, self.side)
+        sight = side_points_seen(points, self.side, NEEDED, self.th)
+        if not sight.ok:
+            return sight, None
+        on_feet = posture.is_on_feet(points)
+        sp = SIDE_POINTS[self.side]
+        shoulders = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+        hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
+        hip, knee, ankle = points.p(sp["hip"]), points.p(sp["knee"]), points.p(sp["ankle"])
+        trunk_len, thigh_len = points.torso_length(), points.dist(sp["hip"], sp["knee"])
+        shank_len = points.dist(sp["knee"], sp["ankle"])
+        standing = self.counter.phase in (Phase.SETUP, Phase.REST) and on_feet
+        if standing and tilt(shoulders, hips) < self.h.standing_max_tilt:
+            self._calibrate(points, trunk_len, thigh_len, shank_len, hips[0])
+        trunk = self._tilt(shoulders, hips, trunk_len, self._ref_trunk)
+        thigh = self._tilt(hip, knee, thigh_len, self._ref_thigh)
+        shank = self._tilt(knee, ankle, shank_len, self._ref_shank)
+        hips_back = 0.0
+        if self._hip_x_base is not None and self._ref_trunk > 0:
+            hips_back = (self._hip_x_base - hips[0]) * self._facing / self._ref_trunk
+        knee_bend = self._knee.update(t, thigh + shank)
+        trunk_now = self._trunk.update(t, trunk)
+        self._shape = Shape(trunk_now, thigh, knee_bend, self._head_drop(points) - self._head_base, hips_back)
+        clarity = min(1.0, max(0.0, (points.side_visibility(self.side, NEEDED) - 0.3) / 0.5))
+        return sight, Reading(trunk + thigh, on_feet, "", clarity)
+
+    def _tilt(self, top: tuple[float, float], bottom: tuple[float, float], seen: float, ref: float) -> float:
+        flat = tilt(top, bottom)
+        if self.view == "side" or ref <= 0:
+            return flat
+        deep = foreshortened_tilt(top, bottom, max(ref, seen))
+        return deep if self.view == "front" else max(flat, deep)
+
+    def _calibrate(self, points: Points, trunk: float, thigh: float, shank: float, hip_x: float) -> None:
+        """Standing tall: remember segment lengths, the hips' place and the head's usual line."""
+        first = self._ref_trunk <= 0
+        k = 1.0 if first else 0.1
+        self._calibrated = True
+        self._ref_trunk += (trunk - self._ref_trunk) * k
+        self._ref_thigh += (thigh - self._ref_thigh) * k
+        self._ref_shank += (shank - self._ref_shank) * k
+        self._hip_x_base = hip_x if self._hip_x_base is None else self._hip_x_base + (hip_x - self._hip_x_base) * k
+        nose_x = points.xs[L.NOSE]
+        ears_x = (points.xs[L.LEFT_EAR] + points.xs[L.RIGHT_EAR]) * 0.5
+        if abs(nose_x - ears_x) > 1e-6:
+            self._facing = 1.0 if nose_x > ears_x else -1.0
+        self._head_base += (self._head_drop(points) - self._head_base) * k
+
+    def _head_drop(self, points: Points) -> float:
+        """How far the shoulder->ear line turns toward the chest side from the hip->shoulder line."""
+        sx, sy = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+        hx, hy = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
+        ex, ey = points.mid(L.LEFT_EAR, L.RIGHT_EAR)
+        u = (sx - hx, sy - hy)
+        front = (self._facing, 0.0) if abs(u[0]) < abs(u[1]) * 0.2 else (self._facing * abs(u[1]), abs(u[0]))
+        return rotation_toward(u, (ex - sx, ey - sy), front)
+
+    def on_break(self) -> None:
+        """New framing: the standing references no longer hold."""
+        self._ref_trunk = self._ref_thigh = self._ref_shank = 0.0
+        self._hip_x_base = None
+        self._calibrated = False
+        self._knee.reset()
+        self._trunk.reset()
+
+    def start_rep(self, trace: Trace) -> None:
+        """Fresh notes for the new rep."""
+        self._notes = HingeNotes()
+
+    def live_faults(self, t: float, points: Points, phase: Phase, trace: Trace) -> list[str]:
+        """Squat pattern and rounding are judged at the bottom; the stand-up order as it happens."""
+        shape, notes = self._shape, self._notes
+        if shape is None:
+            return []
+        if phase in (Phase.MOVE, Phase.HOLD):
+            if notes.bottom is None or shape.trunk + shape.thigh >= notes.bottom.trunk + notes.bottom.thigh:
+                notes.bottom = shape
+            return []
+        bottom = notes.bottom
+        if phase is not Phase.RETURN or bottom is None:
+            return []
+        faults = self._bottom_faults(bottom)
+        judge = notes.knees_first is None and bottom.knee > 20 and bottom.trunk > 20
+        if judge and (bottom.knee - shape.knee) / bottom.knee >= 0.7:
+            notes.knees_first = (bottom.trunk - shape.trunk) / bottom.trunk < self.h.knees_first_trunk
+            if notes.knees_first and "squat-pattern" not in faults:
+                faults.append("knees-first")
+        return faults
+
+    def _bottom_faults(self, bottom: Shape) -> list[str]:
+        faults = []
+        if bottom.thigh - bottom.trunk > self.h.squat_margin:
+            faults.append("squat-pattern")
+        if not self._calibrated:
+            return faults  # no standing reference for the back
+        folded = bottom.trunk > 45 and self.view != "front" and bottom.hips_back < self.h.hips_back_min
+        if bottom.head_drop > self.h.rounding or folded:
+            faults.append("rounded-back")
+        return faults
+
+    def final_faults(self, trace: Trace) -> list[str]:
+        """Knees-first stand-up, and the bottom's faults for reps too quick to be judged live."""
+        faults = self._bottom_faults(self._notes.bottom) if self._notes.bottom is not None else []
+        if self._notes.knees_first and "squat-pattern" not in faults:
+            faults.append("knees-first")
+        return faults
+
+    def extra_observations(self) -> dict[str, str]:
+        """How deep the last hinge went."""
+        if not self.reps:
+            return {}
+        return {"deepest_hip_flexion": f"{max(r.peak for r in self.reps):.0f}"}

@@ -1,0 +1,92 @@
+"""Whole-body posture from one frame: lying, standing or neither; and the camera's view of the person."""
+
+from __future__ import annotations
+
+import math
+
+from sciatica_coach.domain.motion.geometry import Points, elevation, view_azimuth
+from sciatica_coach.domain.motion.landmarks import Landmark as L
+
+LYING_MAX_TRUNK = 35.0  # trunk elevation (hip->shoulder above horizontal) of someone lying
+END_VIEW_RATIO = 1.1  # shoulder width over seen torso length above which the torso points at the camera
+ON_FEET_DROP = 0.6  # ankles below the hips by this share of the hip->ankle length: on the feet
+
+
+def trunk_elevation(points: Points) -> float:
+    """Angle of the mid-hip -> mid-shoulder line above the horizontal, in the picture."""
+    return elevation(points.mid(L.LEFT_HIP, L.RIGHT_HIP), points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
+
+
+def width_ratio(points: Points) -> float:
+    """Shoulder width over torso length, both as seen in the picture."""
+    torso = points.torso_length()
+    if torso <= 1e-6:
+        return 0.0
+    return points.dist(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) / torso
+
+
+def _ankle_drop(points: Points) -> float:
+    """How far the ankles sit below the hips, as a share of the hip->ankle distance (1 = straight below)."""
+    drops = []
+    for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE)):
+        length = points.dist(hip, ankle)
+        if length > 1e-6:
+            drops.append((points.ys[ankle] - points.ys[hip]) / length)
+    return max(drops) if drops else 0.0
+
+
+def is_lying(points: Points) -> bool:
+    """Trunk level with the floor, or pointing at the camera (seen from the head or feet end)."""
+    if width_ratio(points) > END_VIEW_RATIO:
+        return True
+    return abs(trunk_elevation(points)) < LYING_MAX_TRUNK and _ankle_drop(points) < ON_FEET_DROP
+
+
+def is_on_feet(points: Points) -> bool:
+    """Shoulders above the hips and the ankles well below them."""
+    shoulders_y = (points.ys[L.LEFT_SHOULDER] + points.ys[L.RIGHT_SHOULDER]) * 0.5
+    hips_y = (points.ys[L.LEFT_HIP] + points.ys[L.RIGHT_HIP]) * 0.5
+    return shoulders_y < hips_y and _ankle_drop(points) >= ON_FEET_DROP and width_ratio(points) < END_VIEW_RATIO
+
+
+def posture(points: Points) -> str:
+    """ "lying", "standing" or "other"."""
+    if is_on_feet(points):
+        return "standing"
+    if is_lying(points):
+        return "lying"
+    return "other"
+
+
+def azimuth(points: Points, lying: bool, square_on_ratio: float) -> float:
+    """Camera azimuth in degrees (0 side-on, 90 square-on or end-on), from the shoulder width."""
+    return view_azimuth(width_ratio(points), lying, square_on_ratio)
+
+
+def knee_angle(points: Points, side: str) -> float:
+    """Hip-knee-ankle angle of one leg (180 = straight)."""
+    from sciatica_coach.domain.motion.geometry import angle_at
+
+    if side == "left":
+        return angle_at(points.p(L.LEFT_HIP), points.p(L.LEFT_KNEE), points.p(L.LEFT_ANKLE))
+    return angle_at(points.p(L.RIGHT_HIP), points.p(L.RIGHT_KNEE), points.p(L.RIGHT_ANKLE))
+
+
+def near_side(points: Points, current: str) -> str:
+    """The side turned to the camera (better seen), switching only on a clear difference."""
+    left = sum(points.vis[i] for i in (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE))
+    right = sum(points.vis[i] for i in (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+    if current == "left" and right > left + 0.4:
+        return "right"
+    if current == "right" and left > right + 0.4:
+        return "left"
+    if current not in ("left", "right"):
+        return "left" if left >= right else "right"
+    return current
+
+
+def scale_change(before: float, after: float) -> float:
+    """Relative change between two lengths (0 = same)."""
+    if before <= 1e-6 or after <= 1e-6:
+        return math.inf
+    return abs(after - before) / max(before, after)

@@ -1,0 +1,96 @@
+"""Every number the analyzers judge by, named and typed in one place (angles in degrees, times in seconds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Seeing the person: visibility, framing, smoothing, gaps and camera cuts."""
+
+    min_visibility: float = 0.5  # a landmark counts as seen at or above this MediaPipe visibility
+    frame_margin: float = 0.02  # how far (as a fraction of the image) a point may sit outside the picture
+    lost_after: float = 0.6  # seconds without a usable frame before we say we cannot see the person
+    gap_bridge: float = 0.6  # a rep survives gaps up to this long
+    smoothing: float = 0.12  # time constant of the signal's exponential smoothing
+    velocity_smoothing: float = 0.15  # time constant of the smoothed rate of change
+    cut_speed: float = 2.5  # landmark speed (body sizes per second, 3rd quartile of the points) of a camera cut ...
+    cut_jump: float = 2.2  # ... when it is also this many times the speed of the frame before (a jump, not a move)
+    cut_jump_floor: float = 0.3  # ... plus this (body sizes per second), so a still body's jitter is no jump
+    cut_scale_jump: float = 0.3  # a torso length change of this fraction between two frames also means a cut
+    side_view_max: float = 30.0  # camera azimuth (0 = side-on) up to which the view is "side"
+    front_view_min: float = 60.0  # azimuth from which the view is "front" (or the head/feet end)
+    shoulder_width_ratio: float = 0.66  # shoulder width / torso length of an average adult seen square-on
+
+
+@dataclass(frozen=True)
+class Counting:
+    """The rep state machine: hysteresis, minimum durations, holds."""
+
+    min_rest: float = 0.25  # seconds at rest before a new rep may start
+    min_rep: float = 0.5  # a rep faster than this (start to end) is noise
+    hold_speed: float = 12.0  # degrees per second under which a held position counts as still
+    min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
+    hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
+    interrupted_hold: float = 1.0  # a rep cut off at the top (camera cut, lost view) counts if held this long
+    interrupted_confidence: float = 0.6  # confidence factor for a rep whose start or end was not seen
+
+
+@dataclass(frozen=True)
+class Glide:
+    """Supine sciatic nerve glide (straight and bent knee)."""
+
+    rest: float = 12.0  # leg elevation (hip to ankle above horizontal) below which the leg is down
+    peak: float = 28.0  # leg elevation that makes a lift
+    other_leg_max: float = 20.0  # the other leg's elevation must stay under this, else it is not a glide
+    trunk_max: float = 55.0  # trunk elevation above which the person is sitting up, not gliding
+    bent_knee: float = 140.0  # knee angle (hip-knee-ankle) under which the knee is bent
+    straight_knee: float = 150.0  # knee angle over which the knee is straight
+    head_lift: float = 8.0  # rise of the head-and-shoulders line (degrees over its resting angle) that counts
+    fast_drop_speed: float = 60.0  # mean lowering speed (degrees per second) that is a drop
+    fast_drop_peak: float = 140.0  # peak lowering speed that is a drop
+    hold_target: float = 5.0
+
+
+@dataclass(frozen=True)
+class PressUp:
+    """Prone press-up."""
+
+    rest: float = 10.0  # trunk elevation (hip to shoulder above horizontal) of lying flat
+    peak: float = 18.0  # trunk elevation that makes a press-up
+    too_high: float = 60.0  # trunk elevation above which the press-up is higher than easy
+    pelvis_lift: float = 0.18  # hip rise, in torso lengths, that means the pelvis left the floor
+    pelvis_angle: float = 14.0  # thigh elevation (knee to hip above horizontal) that means the same
+    elbow_extension: float = 15.0  # the elbows must open at least this much during the rise
+    lying_max: float = 30.0  # trunk elevation at rest above which the person is not lying down
+    hold_target: float = 1.5
+
+
+@dataclass(frozen=True)
+class Hinge:
+    """Standing hip hinge."""
+
+    rest: float = 25.0  # hip flexion (trunk tilt + thigh tilt) of standing tall
+    peak: float = 50.0  # hip flexion that makes a hinge
+    squat_margin: float = 10.0  # thigh tilt exceeding trunk tilt by this much at the bottom: knees dominate
+    rounding: float = 30.0  # head-and-upper-back drop below the trunk line (over standing) that is rounding
+    hips_back_min: float = 0.12  # hips must move back this far (torso lengths) once the trunk tilts past 45 deg
+    knees_first_trunk: float = 0.35  # share of the trunk's rise done when the knees are 70% straight, below which
+    # the knees led the stand-up
+    standing_max_tilt: float = 25.0  # trunk tilt above which a person at rest is not standing tall
+    hold_target: float = 1.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """All thresholds; analyzers take one of these so tests and benches can vary them."""
+
+    tracking: Tracking = field(default_factory=Tracking)
+    counting: Counting = field(default_factory=Counting)
+    glide: Glide = field(default_factory=Glide)
+    press_up: PressUp = field(default_factory=PressUp)
+    hinge: Hinge = field(default_factory=Hinge)
+
+
+DEFAULT = Thresholds()
