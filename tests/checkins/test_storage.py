@@ -29,6 +29,7 @@ from sciatica_coach.storage.demo import DemoError, load_demo
 from sciatica_coach.storage.models import AuditEntry, PlanState
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import (
+    Applied,
     apply_adaptation,
     current_plan,
     current_prescription,
@@ -55,7 +56,7 @@ def test_new_patients_follow_the_default_program(factory: sessionmaker[Session],
         patient = default_patient(db)
         assert current_prescription(db, patient.id, library) == default_prescription(library)
         assert db.get(PlanState, patient.id) is not None
-        assert apply_adaptation(db, patient.id, library) == []
+        assert apply_adaptation(db, patient.id, library).changes == ()
 
 
 def test_morning_and_sbi_round_trip_in_time_order(factory: sessionmaker[Session]) -> None:
@@ -87,9 +88,9 @@ def test_a_spreading_glide_changes_the_saved_plan_with_reason_and_audit(
         session_id = _new_session(db, patient_id, library)
         record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", PainReport(2, 3, "thigh", "none"))
         record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", PainReport(2, 3, "foot", "none"))
-        changes = apply_adaptation(db, patient_id, library)
+        changes = apply_adaptation(db, patient_id, library).changes
         assert [c.rule_id for c in changes] == ["nerve-glide-to-bent-knee"]
-        assert apply_adaptation(db, patient_id, library) == []  # nothing is read twice
+        assert apply_adaptation(db, patient_id, library) == Applied()  # nothing is read twice
     with factory() as db:
         assert current_prescription(db, patient_id, library).items[0].exercise_id == "nerve-glide-bent-knee"
         (row,) = list_plan_changes(db, patient_id)
@@ -130,7 +131,7 @@ def test_a_session_stopped_for_pain_steps_down_at_the_next_morning(
         morning = MorningCheck(SymptomCheck(2, 2), False, False)
         save_morning_checkin(db, patient_id, morning, at=datetime.now(UTC) + timedelta(seconds=1))
         # The hip hinge starts at its minimum, so it cannot step down: the decision is to hold it there.
-        assert apply_adaptation(db, patient_id, library) == []
+        assert apply_adaptation(db, patient_id, library).changes == ()
         assert current_plan(db, patient_id, library).streaks.get("hip-hinge") == 0
 
 

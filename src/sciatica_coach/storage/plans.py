@@ -173,19 +173,27 @@ def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome
     ]
 
 
-def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> list[Change]:
+@dataclass(frozen=True)
+class Applied:
+    """What one run of the rules did: changes (saved) and decisions to hold a dose (shown, not saved)."""
+
+    changes: tuple[Change, ...] = ()
+    holds: tuple[Change, ...] = ()
+
+
+def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> Applied:
     """Run the rules over history not yet read; save the plan, each change with its reason, and an audit entry."""
     book = book or load_rules()
     row = _state_row(db, patient_id, library)
     plan, cursor = _parse_state(row)
     events = history_events(db, patient_id, cursor)
     if not events:
-        return []
+        return Applied()
     result = adapt(plan, [event for _, event in events], book, library)
     for key, event in events:
         cursor = cursor.advance(key, event.at)
     _save(db, row, result.plan, cursor, result.changes, ACTOR_RULES)
-    return list(result.changes)
+    return Applied(result.changes, result.holds)
 
 
 def respond_to_offer(
