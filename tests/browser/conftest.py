@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
 from sciatica_coach.storage.migrate import upgrade
+from sciatica_coach.storage.patients import default_patient
+from sciatica_coach.storage.safety import record_screening
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -95,6 +99,24 @@ def browser_db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
     return url
+
+
+def clear_to_exercise(database_url: str) -> int:
+    """Record a clean full screening for the default patient (as the screening page would); returns their id."""
+    engine = make_engine(database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db:
+            patient = default_patient(db)
+            record_screening(db, patient.id, "full", all_no("full"))
+            return patient.id
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def cleared(browser_db: str) -> int:
+    """The default patient of the browser database, cleared to exercise."""
+    return clear_to_exercise(browser_db)
 
 
 @pytest.fixture

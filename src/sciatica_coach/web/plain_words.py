@@ -62,7 +62,7 @@ def prescribed(item: PrescribedExercise) -> str:
 def pain(report: PainReport | None) -> str:
     """'back 3, leg 4; left leg to the thigh, right leg clear' or a dash when not answered."""
     if report is None:
-        return "—"
+        return "not recorded"
     return f"back {report.back}, leg {report.leg}; {reach_words(report.left_reach, report.right_reach)}"
 
 

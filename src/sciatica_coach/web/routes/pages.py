@@ -58,7 +58,11 @@ def learn(request: Request, library: LibraryDep, templates: TemplatesDep) -> HTM
 @router.get("/exercises", response_class=HTMLResponse)
 def exercises(request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
     """Every technique in the program, with its variants."""
-    main = [e for e in library.exercises.values() if e.variant_of is None]
+    order = [item.exercise for item in library.program.items]
+    main = sorted(
+        (e for e in library.exercises.values() if e.variant_of is None),
+        key=lambda e: (order.index(e.id) if e.id in order else len(order), e.name),
+    )
     context = {"nav": "exercises", "exercises": main, "variants": {e.id: library.variants(e.id) for e in main}}
     return templates.TemplateResponse(request, "exercises/list.html", context)
 

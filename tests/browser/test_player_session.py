@@ -1,0 +1,68 @@
+"""A whole guided session in Chromium on an accelerated clock, then found on the history page."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import LiveServer
+from .player_steps import answer_check, events, record_events, start_session
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server: LiveServer, cleared: int) -> None:
+    record_events(page)
+    session_id = start_session(page, live_server.url)
+    with urllib.request.urlopen(f"{live_server.url}/api/sessions/{session_id}") as response:
+        script = json.load(response)["script"]
+    checks = [p for p in script if p["duration"] is None]
+    assert len(checks) == 6  # before and after each of the three exercises
+    for number, phase in enumerate(checks):
+        expect(page.locator("#player")).to_have_attribute("data-index", str(phase["index"]), timeout=30_000)
+        expect(page.locator("#check-form")).to_be_visible()
+        answer_check(page, back=3, leg=max(0, 5 - number), left="thigh" if number < 3 else "buttock")
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible(timeout=30_000)
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Session complete. Well done!")
+    expect(summary).to_contain_text("left 5 of 5, right 5 of 5")
+    expect(summary).to_contain_text("10 of 10 (5 s)")
+    expect(page.locator("#player")).to_be_hidden()
+
+    seen = events(page)
+    phases = [e["index"] for e in seen if e["type"] == "sc:phase"]
+    assert phases == list(range(len(script)))  # every phase played once, in order
+    assert all(e["sessionId"] == session_id for e in seen)
+    assert [e["status"] for e in seen if e["type"] == "sc:finished"] == ["completed"]
+    # Headless Chromium has no voices: cues fall back to a flashing assertive live region and a beep.
+    player = page.locator("#player")
+    assert player.get_attribute("data-cue-mode") == "visual"
+    assert int(player.get_attribute("data-beeps") or 0) >= len(script)
+    assert page.locator("#cue").get_attribute("aria-live") == "assertive"
+
+    summary.get_by_role("link", name="See your history").click()
+    page.wait_for_url("**/history")
+    item = page.locator(f'[data-session-id="{session_id}"]')
+    expect(item).to_contain_text("Completed")
+    expect(item).to_contain_text("Sciatic nerve glide")
+    expect(item).to_contain_text("left 5 of 5, right 5 of 5")
+    expect(item).to_contain_text("Pain before: back 3, leg 5; left leg down to the thigh, right leg clear.")
+    expect(item).to_contain_text("After: back 3, leg 0; left leg in the buttock, right leg clear.")
+
+
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_stop_this_hurts_ends_with_advice(page: Page, live_server: LiveServer, cleared: int) -> None:
+    record_events(page)
+    start_session(page, live_server.url)
+    answer_check(page, back=2, leg=2)
+    expect(page.locator("#player")).to_have_attribute("data-kind", "move", timeout=10_000)
+    page.get_by_role("button", name="Stop: this hurts").click()
+    summary = page.locator("#summary")
+    expect(summary).to_contain_text("You stopped because it hurt")
+    expect(summary).to_contain_text("contact your doctor or physiotherapist")
+    expect(summary).to_contain_text("Get emergency care now")
+    assert [e["status"] for e in events(page) if e["type"] == "sc:finished"] == ["stopped"]
