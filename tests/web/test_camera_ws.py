@@ -1,0 +1,198 @@
+"""The camera WebSocket: strict validation that never kills the socket, only your own session, results saved."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
+
+from sciatica_coach.domain.engine.prescription import default_prescription
+from sciatica_coach.domain.engine.record import SessionRecord
+from sciatica_coach.domain.engine.script import build_script
+from sciatica_coach.storage.models import ExerciseSession, Patient
+from sciatica_coach.storage.patients import default_patient
+from sciatica_coach.storage.sessions import create_session
+from sciatica_coach.web.routes.camera import MAX_MESSAGE_CHARS, merge_camera
+
+HINGE_INDEX = 2  # the standard program: nerve glide, prone press-up, hip hinge
+
+
+def make_session(app: FastAPI, *, mine: bool = True, status: str = "in_progress") -> str:
+    """A session with the standard program, for the default patient or for somebody else."""
+    with app.state.session_factory() as db:
+        if mine:
+            patient = default_patient(db)
+        else:
+            patient = Patient(display_name="Someone else", is_default=False)
+            db.add(patient)
+            db.flush()
+        library = app.state.library
+        prescription = default_prescription(library)
+        row = create_session(db, patient.id, prescription, build_script(prescription, library))
+        row.status = status
+        db.commit()
+        return row.id
+
+
+def stored_record(app: FastAPI, session_id: str) -> tuple[SessionRecord, int]:
+    """The saved record and position of a session."""
+    with app.state.session_factory() as db:
+        row = db.get(ExerciseSession, session_id)
+        assert row is not None
+        return SessionRecord.from_dict(row.record), row.position
+
+
+def standing(t: float) -> dict[str, Any]:
+    """A valid frame message: a plausible standing person seen from the side."""
+    points = []
+    for i in range(33):
+        y = 0.1 + 0.8 * i / 32
+        points.append([0.5, round(y, 4), 0.0, 0.9])
+    return {"type": "frame", "t": t, "width": 640, "height": 480, "landmarks": points}
+
+
+def exercise(index: int = HINGE_INDEX, exercise_id: str = "hip-hinge", side: str = "") -> dict[str, Any]:
+    return {"type": "exercise", "exercise_id": exercise_id, "exercise_index": index, "side": side}
+
+
+def ask(ws: WebSocketTestSession, message: dict[str, Any] | str) -> dict[str, Any]:
+    """Send one message and return the answer."""
+    ws.send_text(message if isinstance(message, str) else json.dumps(message))
+    answer: dict[str, Any] = ws.receive_json()
+    return answer
+
+
+def assert_error(answer: dict[str, Any], *words: str) -> None:
+    assert answer["type"] == "error", answer
+    for word in words:
+        assert word in answer["message"], answer["message"]
+
+
+def test_bad_messages_are_answered_and_the_socket_stays_usable(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        assert_error(ask(ws, standing(0.0)), "exercise")  # frames before saying which exercise
+        assert ask(ws, exercise())["type"] == "exercise"
+
+        short = standing(0.1)
+        short["landmarks"] = short["landmarks"][:32]
+        assert_error(ask(ws, short), "33")
+        three = standing(0.1)
+        three["landmarks"][5] = [0.5, 0.5, 0.0]
+        assert_error(ask(ws, three), "landmark 5")
+        text_point = standing(0.1)
+        text_point["landmarks"][0][0] = "0.5"
+        assert_error(ask(ws, text_point), "number")
+        nan = json.dumps(standing(0.1)).replace("0.9]", "NaN]", 1)
+        assert_error(ask(ws, nan), "finite")
+        infinite = json.dumps(standing(0.1)).replace('"t": 0.1', '"t": Infinity')
+        assert_error(ask(ws, infinite), "finite")
+        too_big = standing(0.1)
+        too_big["landmarks"][3][1] = 1e6
+        assert_error(ask(ws, too_big), "outside")
+        extra = {**standing(0.1), "image": "data:image/jpeg;base64,AAAA"}
+        assert_error(ask(ws, extra), "unexpected image")
+        assert_error(ask(ws, {**standing(0.1), "width": 0}), "width")
+        assert_error(ask(ws, "not json"), "JSON")
+        assert_error(ask(ws, [1, 2]), "object")  # type: ignore[arg-type]
+        assert_error(ask(ws, {"type": "pixels"}), "unknown message type")
+        oversize = json.dumps({**standing(0.1), "pad": "x" * MAX_MESSAGE_CHARS})
+        assert_error(ask(ws, oversize), "too long")
+        ws.send_bytes(b"\xff\xd8\xff\xe0 a JPEG would start like this")
+        assert_error(ws.receive_json(), "binary", "never images")
+        assert_error(ask(ws, exercise(HINGE_INDEX, "nerve-glide")), "no exercise")
+        assert_error(ask(ws, exercise(7)), "no exercise")
+
+        # After all that, the same socket still analyses frames.
+        status = ask(ws, standing(0.2))
+        assert status["type"] == "status"
+        assert status["exercise_index"] == HINGE_INDEX
+        assert status["rep_count"] == 0
+        assert isinstance(status["visible"], bool)
+        assert_error(ask(ws, standing(0.1)), "backwards")
+        null_frame = {**standing(0.3), "landmarks": None}
+        assert ask(ws, null_frame)["type"] == "status"
+
+
+def test_another_patients_session_is_refused(app: FastAPI, client: TestClient) -> None:
+    theirs = make_session(app, mine=False)
+    with client.websocket_connect(f"/ws/camera/{theirs}") as ws, pytest.raises(WebSocketDisconnect) as refused:
+        ws.receive_json()
+    assert refused.value.code == 4404
+    assert "no such session" in refused.value.reason
+    with client.websocket_connect("/ws/camera/not-a-session") as ws, pytest.raises(WebSocketDisconnect) as missing:
+        ws.receive_json()
+    assert missing.value.code == 4404
+    record, _ = stored_record(app, theirs)
+    assert all(e.camera is None for e in record.exercises)
+
+
+def test_finished_session_and_other_sites_are_refused(app: FastAPI, client: TestClient) -> None:
+    done = make_session(app, status="completed")
+    with client.websocket_connect(f"/ws/camera/{done}") as ws, pytest.raises(WebSocketDisconnect) as finished:
+        ws.receive_json()
+    assert finished.value.code == 4409
+    mine = make_session(app)
+    headers = {"origin": "http://evil.example"}
+    with (
+        client.websocket_connect(f"/ws/camera/{mine}", headers=headers) as ws,
+        pytest.raises(WebSocketDisconnect) as cross,
+    ):
+        ws.receive_json()
+    assert cross.value.code == 4403
+
+
+def test_merge_adds_a_second_stretch_of_camera_use() -> None:
+    first = {"rep_count": 2, "reps": [{"faults": ["rounded-back"]}, {"faults": []}], "holds": [], "warnings": ["a"]}
+    second = {"rep_count": 1, "reps": [{"faults": ["rounded-back"]}], "holds": [{"seconds": 2}], "warnings": ["a"]}
+    merged = merge_camera(first, second)
+    assert merged["rep_count"] == 3
+    assert len(merged["reps"]) == 3
+    assert merged["holds"] == [{"seconds": 2}]
+    assert merged["warnings"] == ["a"]
+    assert merged["faults"] == {"rounded-back": 2}
+    assert merge_camera(None, second) == second
+
+
+def set_position(app: FastAPI, session_id: str, position: int) -> None:
+    with app.state.session_factory() as db:
+        row = db.get(ExerciseSession, session_id)
+        assert row is not None
+        row.position = position
+        db.commit()
+
+
+def test_exercise_change_finish_and_disconnect_save_camera_results(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    set_position(app, session_id, 17)
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        assert ask(ws, exercise(1, "prone-press-up"))["type"] == "exercise"
+        for i in range(5):
+            assert ask(ws, standing(i / 10))["type"] == "status"
+        # Moving to the next exercise saves the press-up's results.
+        assert ask(ws, exercise())["type"] == "exercise"
+        record, position = stored_record(app, session_id)
+        assert position == 17
+        assert record.exercises[1].camera is not None
+        assert record.exercises[1].camera["frames"] == 5
+        assert record.exercises[1].camera["exercise"] == "prone-press-up"
+        assert record.exercises[2].camera is None
+        for i in range(3):
+            ask(ws, standing(1 + i / 10))
+        finished = ask(ws, {"type": "finish"})
+        assert finished == {"type": "finished", "saved": [{"exercise_index": HINGE_INDEX, "rep_count": 0}]}
+        # The camera is switched on again for the same exercise: a second stretch is added, not overwriting.
+        assert ask(ws, exercise())["type"] == "exercise"
+        ask(ws, standing(5.0))
+    record, position = stored_record(app, session_id)  # closing the socket saved the last stretch
+    assert position == 17
+    hinge = record.exercises[HINGE_INDEX].camera
+    assert hinge is not None
+    assert hinge["frames"] == 4
+    assert record.exercises[0].camera is None
+    assert record.status == "in_progress"
