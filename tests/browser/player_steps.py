@@ -8,10 +8,15 @@ from playwright.sync_api import Page, expect
 
 RECORD_EVENTS = """
 window.__sc = [];
+const text = (id) => (document.getElementById(id) ? document.getElementById(id).textContent : null);
 for (const name of ["sc:phase", "sc:paused", "sc:resumed", "sc:finished"]) {
   document.addEventListener(name, (e) => window.__sc.push({
     type: name, sessionId: e.detail.sessionId, index: e.detail.index,
     kind: e.detail.phase ? e.detail.phase.kind : null, status: e.detail.status || null,
+    exercise: e.detail.phase ? e.detail.phase.exercise_id : null,
+    counter: text("counter"), cue: text("cue"),
+    breath: document.getElementById("breath") && !document.getElementById("breath").hidden ? text("breath") : null,
+    picture: !!document.querySelector("#phase-illustration svg"),
   }));
 }
 """

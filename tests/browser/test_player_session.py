@@ -37,6 +37,18 @@ def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server:
     phases = [e["index"] for e in seen if e["type"] == "sc:phase"]
     assert phases == list(range(len(script)))  # every phase played once, in order
     assert all(e["sessionId"] == session_id for e in seen)
+    shown = {e["index"]: e for e in seen if e["type"] == "sc:phase"}
+    for phase in script:
+        event = shown[phase["index"]]
+        assert event["cue"] == phase["cue"]  # the cue of each phase is on screen (and in the live region)
+        if phase["duration"] is not None:
+            assert event["picture"], phase  # the exercise's drawing for the phase
+        if phase["exercise_id"] == "prone-press-up" and phase["kind"] in ("move", "return"):
+            assert event["breath"] == ("Breathe out" if phase["kind"] == "move" else "Breathe in")
+        else:
+            assert event["breath"] is None
+    rep_two_right = next(p for p in script if p["kind"] == "hold" and p["rep"] == 2 and p["side"] == "right")
+    assert shown[rep_two_right["index"]]["counter"] == "Hold — Rep 2 of 5 · right leg"
     assert [e["status"] for e in seen if e["type"] == "sc:finished"] == ["completed"]
     # Headless Chromium has no voices: cues fall back to a flashing assertive live region and a beep.
     player = page.locator("#player")
@@ -66,3 +78,27 @@ def test_stop_this_hurts_ends_with_advice(page: Page, live_server: LiveServer, c
     expect(summary).to_contain_text("contact your doctor or physiotherapist")
     expect(summary).to_contain_text("Get emergency care now")
     assert [e["status"] for e in events(page) if e["type"] == "sc:finished"] == ["stopped"]
+
+
+SPEAKING_BROWSER = """
+window.__spoken = [];
+const fakeVoice = { name: "Test voice", lang: "en-GB", default: true, localService: true, voiceURI: "test" };
+window.speechSynthesis.getVoices = () => [fakeVoice];
+window.speechSynthesis.speak = (utterance) => window.__spoken.push(utterance.text);
+"""
+
+
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_cues_are_spoken_when_a_voice_exists(page: Page, live_server: LiveServer, cleared: int) -> None:
+    page.add_init_script(SPEAKING_BROWSER)  # headless Chromium has no voices: give it one that records
+    start_session(page, live_server.url)
+    player = page.locator("#player")
+    expect(player).to_have_attribute("data-cue-mode", "speech")
+    answer_check(page, back=1, leg=1)
+    expect(player).to_have_attribute("data-kind", "hold", timeout=10_000)
+    spoken: list[str] = page.evaluate("window.__spoken")
+    assert spoken[0].startswith("Before you start: rate your back and leg pain")
+    assert "Lift the straight leg and your head and shoulders together." in spoken
+    assert player.get_attribute("data-beeps") == "0"  # no fallback beeps while a voice speaks
+    page.get_by_label("Speak the cues aloud").uncheck()
+    expect(player).to_have_attribute("data-cue-mode", "visual")

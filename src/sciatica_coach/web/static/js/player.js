@@ -88,11 +88,7 @@ function enter(i) {
     (left) => view.countdown(left, phase.duration),
     () => phaseDone(i),
   );
-  if (paused) {
-    $("cue").textContent = phase.cue;
-  } else {
-    startTimer(phase);
-  }
+  if (!paused) startTimer(phase);
 }
 
 function startTimer(phase) {

@@ -36,6 +36,7 @@ export class PlayerView {
     $("exercise-name").textContent = exercise ? exercise.name : phase.exercise_id;
     const label = phaseLabel(phase);
     $("counter").textContent = [KIND_WORDS[phase.kind] || phase.kind, label].filter(Boolean).join(" — ");
+    $("cue").textContent = phase.cue;
     $("next-cue").textContent = next ? next.cue : "That is the last step.";
     this.progress(index, total);
     const timed = phase.duration !== null && phase.duration !== undefined;
