@@ -18,6 +18,11 @@ EFFECT_WORDS: dict[Effect, str] = {
     "peripheralizing": "Peripheralizing: symptoms spreading down the leg (a reason to ease off)",
     "unchanged": "No clear change",
 }
+EFFECT_NAMES: dict[Effect, str] = {
+    "centralizing": "Centralizing",
+    "peripheralizing": "Peripheralizing",
+    "unchanged": "No clear change",
+}
 DEFAULT_RISE = 2  # leg pain up by this much counts as peripheralizing
 DEFAULT_FALL = 1  # leg pain down by this much, back holding or rising, counts as centralizing
 

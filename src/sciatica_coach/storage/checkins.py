@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.domain.checkins import MorningCheck
+from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
 from sciatica_coach.domain.engine.record import PainReport
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.storage.models import CheckIn, utcnow
@@ -102,3 +102,10 @@ def latest_checkin(db: Session, patient_id: int, kind: str) -> CheckIn | None:
         .limit(1)
     )
     return db.scalars(stmt).first()
+
+
+def checkin_symptoms(row: CheckIn) -> SymptomCheck | None:
+    """The quick-check answers of a check-in row, or None when it has no pain scores (e.g. an SBI)."""
+    if row.back_pain is None or row.leg_pain is None:
+        return None
+    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")

@@ -27,6 +27,7 @@ from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
+from sciatica_coach.storage.checkins import checkin_symptoms
 from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, utcnow
 
 ACTOR_RULES = "rules"
@@ -125,21 +126,15 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
     return [(key, event) for _, key, event in found]
 
 
-def _symptoms(row: CheckIn) -> SymptomCheck | None:
-    if row.back_pain is None or row.leg_pain is None:
-        return None
-    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
-
-
 def _morning_event(row: CheckIn, at: datetime) -> MorningEvent | None:
-    symptoms = _symptoms(row)
+    symptoms = checkin_symptoms(row)
     if symptoms is None:
         return None
     return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)))
 
 
 def _outcome_event(db: Session, row: CheckIn, at: datetime) -> ExerciseOutcome | None:
-    after = _symptoms(row)
+    after = checkin_symptoms(row)
     if after is None or row.exercise_id is None:
         return None
     before_row = db.scalars(
@@ -154,7 +149,7 @@ def _outcome_event(db: Session, row: CheckIn, at: datetime) -> ExerciseOutcome |
         .order_by(CheckIn.id.desc())
         .limit(1)
     ).first()
-    before = _symptoms(before_row) if before_row is not None and row.session_id is not None else None
+    before = checkin_symptoms(before_row) if before_row is not None and row.session_id is not None else None
     return ExerciseOutcome(at, row.exercise_id, before, after)
 
 

@@ -21,19 +21,13 @@ from sciatica_coach.domain.progress import (
     period,
     planned_sessions_per_day,
 )
-from sciatica_coach.storage.checkins import list_checkins
+from sciatica_coach.storage.checkins import checkin_symptoms, list_checkins
 from sciatica_coach.storage.models import CheckIn, ExerciseSession
 from sciatica_coach.storage.plans import as_utc, current_prescription
 
 
 def _day(moment: datetime) -> date:
     return as_utc(moment).date()
-
-
-def _symptoms(row: CheckIn) -> SymptomCheck | None:
-    if row.back_pain is None or row.leg_pain is None:
-        return None
-    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
 
 
 def load_progress(
@@ -44,7 +38,9 @@ def load_progress(
     first, _ = period(today, days, None)
     since_utc = datetime.combine(first, time.min, tzinfo=UTC)
     rows = list_checkins(db, patient_id, ["morning", "sbi", "pre-exercise", "post-exercise"], since=since_utc)
-    mornings = [MorningRecord(_day(r.created_at), s) for r in rows if r.kind == "morning" and (s := _symptoms(r))]
+    mornings = [
+        MorningRecord(_day(r.created_at), s) for r in rows if r.kind == "morning" and (s := checkin_symptoms(r))
+    ]
     sbi = [SbiRecord(_day(r.created_at), r.score) for r in rows if r.kind == "sbi" and r.score is not None]
     pairs = _pairs(rows)
     stmt = select(ExerciseSession.started_at, ExerciseSession.status).where(
@@ -75,7 +71,7 @@ def _pairs(rows: list[CheckIn]) -> list[ExerciseCheckPair]:
     pairs = []
     for row in rows:
         key = (row.session_id, row.exercise_id)
-        symptoms = _symptoms(row)
+        symptoms = checkin_symptoms(row)
         if symptoms is None or row.session_id is None or row.exercise_id is None:
             continue
         if row.kind == "pre-exercise":

@@ -1,7 +1,81 @@
-"""Routes: progress."""
+"""Routes: the progress page (charts drawn on the server as SVG, each with a table) and its JSON."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from sciatica_coach.domain.centralization import EFFECT_NAMES
+from sciatica_coach.domain.instruments.sbi import load_sbi
+from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
+from sciatica_coach.domain.symptoms import REACH_LABELS
+from sciatica_coach.storage.progress import load_progress
+from sciatica_coach.web import charts
+from sciatica_coach.web.deps import CurrentPatient, LibraryDep, SessionDep, TemplatesDep
 
 router = APIRouter()
+Days = Annotated[int, Query(ge=MIN_DAYS, le=MAX_DAYS, description="How many days to show")]
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def progress_context(progress: Progress, days: int) -> dict[str, Any]:
+    """Everything the progress template needs."""
+    return {
+        "nav": "progress",
+        "progress": progress,
+        "days": days,
+        "first_label": charts.day_label(progress.first_day),
+        "last_label": charts.day_label(progress.last_day),
+        "day_label": charts.day_label,
+        "reach_labels": REACH_LABELS,
+        "sbi": load_sbi(),
+        "trend_effects": {t.day: EFFECT_NAMES[t.classification.effect] for t in progress.trends},
+        "charts": {
+            "pain": charts.pain_chart(progress),
+            "reach": charts.reach_chart(progress),
+            "sbi": charts.sbi_chart(progress),
+            "adherence": charts.adherence_chart(progress),
+        },
+    }
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(
+    request: Request,
+    db: SessionDep,
+    patient: CurrentPatient,
+    library: LibraryDep,
+    templates: TemplatesDep,
+    days: Days = DEFAULT_DAYS,
+) -> HTMLResponse:
+    """Charts of pain, reach, SBI and sessions done, and whether symptoms are centralizing, in words."""
+    progress = load_progress(db, patient.id, library, _today(), days)
+    return templates.TemplateResponse(request, "progress/index.html", progress_context(progress, days))
+
+
+@router.get("/api/progress")
+def progress_json(db: SessionDep, patient: CurrentPatient, library: LibraryDep, days: Days = DEFAULT_DAYS) -> Any:
+    """The same data as JSON (dates as ISO strings)."""
+    progress = load_progress(db, patient.id, library, _today(), days)
+    data = asdict(progress)
+    data["trends"] = [
+        {
+            "day": t.day,
+            "previous_day": t.previous_day,
+            "effect": t.classification.effect,
+            "words": t.classification.words,
+        }
+        for t in progress.trends
+    ]
+    data["effects"] = [
+        {"exercise_id": e.exercise_id, "name": e.name, "counts": e.counts, "latest": e.latest.words}
+        for e in progress.effects
+    ]
+    return data
