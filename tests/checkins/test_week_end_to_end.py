@@ -1,0 +1,93 @@
+"""A person's week through the web API: sessions with quick checks and morning check-ins change the plan, and the
+plan page says why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from checkins.conftest import Check, play_session, short_no
+
+CLEAR = {"back": 2, "leg": 2, "left_reach": "buttock", "right_reach": "none"}
+
+
+def morning(client: TestClient, leg: int, reach: str) -> dict[str, Any]:
+    body = {
+        "back_pain": 2,
+        "leg_pain": leg,
+        "left_reach": reach,
+        "right_reach": "none",
+        "numbness": False,
+        "weakness": False,
+        "red_flags": short_no(),
+    }
+    response = client.post("/api/checkins/morning", json=body)
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def day_one(exercise_id: str, when: str) -> Check:
+    """The straight-leg glide sends symptoms below the knee; press-ups pull them back up."""
+    if exercise_id == "nerve-glide":
+        return {"back": 2, "leg": 4, "left_reach": "thigh" if when == "before" else "below-knee", "right_reach": "none"}
+    if exercise_id == "prone-press-up":
+        return {
+            "back": 2 if when == "before" else 3,
+            "leg": 4 if when == "before" else 3,
+            "left_reach": "thigh" if when == "before" else "buttock",
+            "right_reach": "none",
+        }
+    return CLEAR
+
+
+def settled(exercise_id: str, when: str) -> Check:
+    """Later days: everything calm, press-ups still centralizing."""
+    if exercise_id == "prone-press-up":
+        return {**CLEAR, "leg": 2 if when == "before" else 1, "back": 2}
+    return CLEAR
+
+
+def items(client: TestClient) -> dict[str, int]:
+    return {i["exercise_id"]: i["reps"] for i in client.get("/api/plan").json()["plan"]["items"]}
+
+
+def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(client: TestClient, screened: int) -> None:
+    assert items(client) == {"nerve-glide": 5, "prone-press-up": 5, "hip-hinge": 5}
+    morning(client, leg=4, reach="thigh")
+    assert play_session(client, day_one) == ["nerve-glide", "prone-press-up", "hip-hinge"]
+    assert "nerve-glide-bent-knee" in items(client)  # switched straight after the glide spread the symptoms
+
+    second = morning(client, leg=3, reach="buttock")
+    assert {c["rule_id"] for c in second["changes"]} == {"press-up-progress", "traffic-light-progress"}
+    assert items(client) == {"nerve-glide-bent-knee": 5, "prone-press-up": 6, "hip-hinge": 6}
+
+    for _ in range(3):  # three calm days on the bent knee
+        assert play_session(client, settled)[0] == "nerve-glide-bent-knee"
+        morning(client, leg=2, reach="buttock")
+    plan = client.get("/api/plan").json()
+    assert [offer["to"] for offer in plan["plan"]["offers"]] == ["Sciatic nerve glide"]
+    assert items(client) == {"nerve-glide-bent-knee": 8, "prone-press-up": 9, "hip-hinge": 9}
+
+    page = client.get("/plan", headers={"accept": "text/html"}).text
+    assert "Try the sciatic nerve glide again?" in page
+    assert "We have switched you to the sciatic nerve glide, bent knee" in page
+    assert "we have added one, to 6 press-ups, building toward 10 small press-ups" in page
+    assert "Pain during the hip hinge stayed low (3 or less)" in page
+    assert "You can try the straight-leg glide again, starting at 5 per leg" in page
+
+    accepted = client.post(
+        "/plan/offers/nerve-glide-offer-straight-leg", data={"answer": "accept"}, follow_redirects=False
+    )
+    assert accepted.status_code == 303
+    assert items(client) == {"nerve-glide": 5, "prone-press-up": 9, "hip-hinge": 9}
+    assert play_session(client, settled)[0] == "nerve-glide"
+    today = client.get("/", headers={"accept": "text/html"}).text
+    assert "9 reps" in today
+
+    changes = list(reversed(client.get("/api/plan").json()["changes"]))
+    assert changes[0]["rule_id"] == "nerve-glide-to-bent-knee"
+    actions = [c["action"] for c in changes if c["rule_id"] == "nerve-glide-offer-straight-leg"]
+    assert actions == ["offer-switch", "accept-offer"] and changes[-1]["action"] == "accept-offer"
+    assert all(c["reason"] for c in changes)
