@@ -5,6 +5,7 @@ import { CheckForm } from "./player/checkform.js";
 import { PhaseTimer } from "./player/clock.js";
 import { PlayerView, phaseLabel } from "./player/view.js";
 import { Voice } from "./player/voice.js";
+import { localizeTimes } from "./localtime.js";
 
 const root = document.getElementById("player");
 const sessionId = root.dataset.sessionId;
@@ -186,6 +187,7 @@ async function finish(status) {
   root.hidden = true;
   const slot = $("summary-slot");
   slot.innerHTML = await response.text(); // our own server-rendered, escaped fragment
+  localizeTimes(slot);
   slot.querySelector("#summary-heading")?.focus();
 }
 
