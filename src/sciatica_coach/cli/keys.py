@@ -9,9 +9,27 @@ import termios
 import time
 import tty
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
+
+
+class KeySource(Protocol):
+    """Where key presses come from: entered for the session, switched to line input for questions."""
+
+    def __enter__(self) -> Any:
+        """Start reading keys."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Stop reading keys and restore the terminal."""
+
+    def read(self, timeout: float) -> str | None:
+        """The next key within `timeout` seconds, or None."""
+
+    def line_mode(self) -> AbstractContextManager[None]:
+        """Normal line input for the duration."""
 
 
 class KeyReader:
@@ -58,6 +76,14 @@ class KeyReader:
 
 class NoKeys:
     """Stand-in when there is no terminal to read keys from: it only waits."""
+
+    def __enter__(self) -> NoKeys:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
 
     def read(self, timeout: float) -> str | None:
         """Sleep for `timeout` seconds; no key is ever pressed."""

@@ -69,7 +69,8 @@ class FixedAnswers:
         """The fixed report, announced on the output."""
         r = self.report
         self.out.print(
-            f"{title}: back {r.back}, leg {r.leg}, left leg {r.left_reach}, right leg {r.right_reach} (given up front)"
+            f"{title}: back {r.back}, leg {r.leg}, left leg {r.left_reach}, right leg {r.right_reach} (given up front)",
+            soft_wrap=True,
         )
         return r
 

@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 from rich.console import Console, RenderableType
 from rich.live import Live
 
-from sciatica_coach.cli.keys import KeyReader, NoKeys
+from sciatica_coach.cli.keys import KeySource, NoKeys
 from sciatica_coach.cli.session_checks import QuitRequested
 from sciatica_coach.cli.session_view import PHASE_TITLES, render
 from sciatica_coach.cli.speech import Speaker
@@ -49,12 +49,12 @@ class Player:
         names: dict[str, str],
         speaker: Speaker,
         speed: float = 1.0,
-        keys: KeyReader | None = None,
+        keys: KeySource | None = None,
         ask_after_stop: Ask | None = None,
     ) -> None:
         self.runner, self.store, self.ask, self.out = runner, store, ask, out
         self.names, self.speaker, self.speed = names, speaker, speed
-        self.keys: KeyReader | NoKeys = keys or NoKeys()
+        self.keys: KeySource = keys or NoKeys()
         self.interactive = keys is not None
         self.ask_after_stop = ask_after_stop
         self._live: Live | None = None
@@ -62,7 +62,7 @@ class Player:
     def run(self) -> Outcome:
         """Play until the session completes, is stopped for pain, or the person quits (progress is saved)."""
         try:
-            if isinstance(self.keys, KeyReader):
+            if self.interactive:
                 live = Live(self._screen(), console=self.out, auto_refresh=False, transient=True)
                 with self.keys, live:
                     self._live = live
@@ -172,6 +172,6 @@ class Player:
             phase = self.runner.script[event.phase_index]
             name = self.names.get(phase.exercise_id, phase.exercise_id)
             where = " · ".join(p for p in (name, PHASE_TITLES.get(phase.kind, phase.kind), phase.label) if p)
-            self.out.print(f"{stamp} {where}: {event.cue}", highlight=False)
+            self.out.print(f"{stamp} {where}: {event.cue}", highlight=False, soft_wrap=True)
         elif event.kind in ("skipped", "stopped", "finished", "paused", "resumed"):
-            self.out.print(f"{stamp} {event.cue or event.kind}", highlight=False)
+            self.out.print(f"{stamp} {event.cue or event.kind}", highlight=False, soft_wrap=True)
