@@ -7,6 +7,7 @@ import typer
 from sciatica_coach.cli import db
 from sciatica_coach.cli.analyze import analyze
 from sciatica_coach.cli.checkin import checkin
+from sciatica_coach.cli.demo import demo
 from sciatica_coach.cli.program import program
 from sciatica_coach.cli.progress import progress
 from sciatica_coach.cli.screen import screen
@@ -28,6 +29,7 @@ app.command(name="checkin")(checkin)
 app.command(name="progress")(progress)
 app.command(name="analyze")(analyze)
 app.command(name="screen")(screen)
+app.command(name="demo")(demo)
 app.add_typer(db.app, name="db")
 
 
