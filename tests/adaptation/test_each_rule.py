@@ -158,24 +158,33 @@ def test_declining_the_offer_keeps_the_bent_knee_and_asks_again_later(library: L
     assert adapt(result.plan, _tolerated(3, start=20), book, library).plan.offers
 
 
-@pytest.mark.parametrize(
-    ("after", "mornings"),
-    [
-        (s(2, 6, "thigh"), [s(2, 3, "thigh")]),  # pain 6 during the exercise: red
-        (s(2, 3, "thigh"), [s(2, 3, "buttock", "thigh")]),  # fine during it, but the next morning spread
-    ],
-    ids=["red-light", "morning-worse"],
-)
-def test_too_much_steps_down_one_at_the_next_morning(library: Library, book: RuleBook, after, mornings) -> None:  # type: ignore[no-untyped-def]
+def test_too_much_pain_during_an_exercise_steps_down_one_at_the_next_morning(library: Library, book: RuleBook) -> None:
     rule_id = fired("traffic-light-step-down")
     plan = adapt(plan_with(library, hip_hinge=7), [morning(s(2, 3, "thigh"), hours=-2)], book, library).plan
-    during = adapt(plan, [outcome("hip-hinge", s(2, 3, "thigh"), after)], book, library)
+    during = adapt(plan, [outcome("hip-hinge", s(2, 3, "thigh"), s(2, 6, "thigh"))], book, library)
     assert during.plan.prescription == plan.prescription and not during.changes  # the morning decides
-    result = adapt(during.plan, [morning(m) for m in mornings], book, library)
+    result = adapt(during.plan, [morning(s(2, 3, "thigh"))], book, library)
     assert result.plan.prescription.items[0].reps == 6
     (change,) = result.changes
     assert change.rule_id == rule_id and change.reason == reason_of(book, rule_id, exercise="hip hinge", reps="6")
-    assert "the hip hinge was too much" in change.reason
+    assert "Pain during the hip hinge went above 5" in change.reason
+
+
+def test_a_worse_morning_steps_down_what_was_done_the_day_before(library: Library, book: RuleBook) -> None:
+    rule_id = fired("morning-worse-step-down")
+    plan = plan_with(library, nerve_glide=6, hip_hinge=7)
+    events = [
+        morning(s(2, 3, "thigh"), hours=-2),
+        outcome("hip-hinge", s(2, 3, "thigh"), s(2, 6, "thigh")),  # red as well: the worse morning is named first
+        morning(s(2, 3, "thigh", "buttock")),  # the right leg starts: spread
+    ]
+    result = adapt(plan, events, book, library)
+    assert [i.reps for i in result.plan.prescription.items] == [6, 6]  # the glide was not done: left alone
+    (change,) = result.changes
+    assert change.rule_id == rule_id and change.reason == reason_of(book, rule_id, exercise="hip hinge", reps="6")
+    assert "This morning your symptoms reached further down your leg" in change.reason
+    calm = adapt(plan, [*events[:2], morning(s(2, 4, "thigh"))], book, library)  # leg up by 1 only: not worse
+    assert calm.changes[0].rule_id == "traffic-light-step-down"
 
 
 def test_stopping_for_pain_counts_as_red(library: Library, book: RuleBook) -> None:

@@ -154,8 +154,10 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
 
 def _holds_morning(condition: Condition, entries: list[WindowEntry], worse: bool) -> bool:
     worst = max(LIGHTS.index(e.light) for e in entries)
+    if condition.test == "morning-worse":
+        return worse
     if condition.test == "too-much":
-        return worse or LIGHTS[worst] == "red"
+        return LIGHTS[worst] == "red"
     if worse or LIGHTS[worst] == "red":
         return condition.test == "always"
     if condition.test == "centralizing-or-less-pain":

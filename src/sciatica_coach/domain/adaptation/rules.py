@@ -16,13 +16,15 @@ RULES_FILE = "rules.yaml"
 Moment = Literal["after-exercise", "next-morning"]
 Light = Literal["green", "amber", "red"]
 LIGHTS: tuple[Light, ...] = ("green", "amber", "red")
-Test = Literal["peripheralizing", "tolerated", "too-much", "centralizing-or-less-pain", "light", "always"]
+Test = Literal[
+    "peripheralizing", "tolerated", "morning-worse", "too-much", "centralizing-or-less-pain", "light", "always"
+]
 Do = Literal["hold", "change-reps", "switch", "remove", "offer-switch"]
 ANY_EXERCISE = "any"
 PLACEHOLDERS = frozenset({"exercise", "to", "reps"})
 TESTS_BY_MOMENT: dict[Moment, frozenset[str]] = {
     "after-exercise": frozenset({"peripheralizing", "tolerated", "always"}),
-    "next-morning": frozenset({"too-much", "centralizing-or-less-pain", "light", "always"}),
+    "next-morning": frozenset({"morning-worse", "too-much", "centralizing-or-less-pain", "light", "always"}),
 }
 
 
