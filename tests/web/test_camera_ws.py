@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -14,6 +15,8 @@ from starlette.websockets import WebSocketDisconnect
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
+from sciatica_coach.domain.motion import PoseFrame
+from sciatica_coach.domain.motion.synthetic import SyntheticSpec, generate
 from sciatica_coach.storage.models import ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import create_session
@@ -156,6 +159,7 @@ def test_merge_adds_a_second_stretch_of_camera_use() -> None:
     assert merged["holds"] == [{"seconds": 2}]
     assert merged["warnings"] == ["a"]
     assert merged["faults"] == {"rounded-back": 2}
+    assert merged["fault_text"] == {"rounded-back": "Keep your back long and flat."}
     assert merge_camera(None, second) == second
 
 
@@ -196,3 +200,54 @@ def test_exercise_change_finish_and_disconnect_save_camera_results(app: FastAPI,
     assert hinge["frames"] == 4
     assert record.exercises[0].camera is None
     assert record.status == "in_progress"
+
+
+def frame_message(frame: PoseFrame, offset: float = 0.0) -> dict[str, Any]:
+    """A synthetic PoseFrame as the browser would send it (rounded numbers)."""
+    landmarks = None if frame.landmarks is None else np.round(frame.landmarks, 5).tolist()
+    return {"type": "frame", "t": round(frame.t + offset, 3), "width": frame.width, "height": frame.height,
+            "landmarks": landmarks}  # fmt: skip
+
+
+def test_synthetic_hinge_reps_are_counted_live_and_saved_with_faults(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    frames = generate(SyntheticSpec("hip-hinge", reps=5, faults=frozenset({"rounded-back"}), fps=10, noise=0.02))
+    counts = []
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        ask(ws, exercise())
+        for frame in frames:
+            status = ask(ws, frame_message(frame))
+            assert status["type"] == "status", status
+            counts.append(status["rep_count"])
+        assert ask(ws, {"type": "finish"})["saved"] == [{"exercise_index": HINGE_INDEX, "rep_count": 5}]
+    assert counts[-1] == 5
+    assert counts == sorted(counts)  # the live count only goes up, one at a time
+    assert set(np.diff(counts)) <= {0, 1}
+    record, _ = stored_record(app, session_id)
+    camera = record.exercises[HINGE_INDEX].camera
+    assert camera is not None
+    assert camera["rep_count"] == 5 and len(camera["reps"]) == 5
+    assert camera["faults"].get("rounded-back", 0) >= 4
+    assert camera["fault_text"]["rounded-back"] == "Keep your back long and flat."
+    assert record.exercises[HINGE_INDEX].reps_done == {"": 0}  # self-reported reps are left alone
+
+
+def test_glide_sides_follow_the_player_and_are_saved_per_side(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    left = generate(SyntheticSpec("nerve-glide", reps=3, side="left", hold=5.0, fps=10))
+    right = generate(SyntheticSpec("nerve-glide", reps=2, side="right", hold=5.0, fps=10))
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        ask(ws, exercise(0, "nerve-glide", "left"))
+        for frame in left:
+            ask(ws, frame_message(frame))
+        ask(ws, exercise(0, "nerve-glide", "right"))
+        offset = left[-1].t + 1.0
+        for frame in right:
+            last = ask(ws, frame_message(frame, offset))
+        assert last["rep_count"] == 5
+    record, _ = stored_record(app, session_id)
+    camera = record.exercises[0].camera
+    assert camera is not None
+    assert camera["reps_by_side"] == {"left": 3, "right": 2}
+    assert len(camera["holds"]) == 5
+    assert all(hold["seconds"] > 4 for hold in camera["holds"])

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.motion import Analyzer, PoseFrame, create_analyzer
+from sciatica_coach.domain.motion.results import fault_text
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import get_session, save_progress
 
@@ -164,16 +165,18 @@ def merge_camera(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, A
     for side, count in new.get("reps_by_side", {}).items():
         by_side[side] = by_side.get(side, 0) + count
     merged["reps_by_side"] = by_side
-    merged["faults"] = _fault_counts(merged["reps"])
+    _add_fault_summary(merged)
     return merged
 
 
-def _fault_counts(reps: list[dict[str, Any]]) -> dict[str, int]:
+def _add_fault_summary(camera: dict[str, Any]) -> None:
+    """How often each fault was seen over the counted reps, and the words for it (for summaries)."""
     counts: dict[str, int] = {}
-    for rep in reps:
+    for rep in camera.get("reps", []):
         for fault in rep.get("faults", []):
             counts[fault] = counts.get(fault, 0) + 1
-    return counts
+    camera["faults"] = counts
+    camera["fault_text"] = {fault: fault_text(fault) for fault in counts}
 
 
 @dataclass
@@ -190,7 +193,7 @@ class Tracking:
     def result(self) -> dict[str, Any]:
         """What to save: the analyzer's summary (reps, holds, warnings) and a count of each fault."""
         result = self.analyzer.finish().to_dict()
-        result["faults"] = _fault_counts(result.get("reps", []))
+        _add_fault_summary(result)
         return result
 
 
