@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -251,3 +252,19 @@ def test_glide_sides_follow_the_player_and_are_saved_per_side(app: FastAPI, clie
     assert camera["reps_by_side"] == {"left": 3, "right": 2}
     assert len(camera["holds"]) == 5
     assert all(hold["seconds"] > 4 for hold in camera["holds"])
+
+
+def test_camera_result_partial_puts_the_counts_in_words(app: FastAPI) -> None:
+    template = app.state.templates.env.get_template("session/_camera_result.html")
+    camera = {
+        "rep_count": 4,
+        "reps_by_side": {"left": 3, "right": 1},
+        "holds": [{"seconds": 4.8}, {"seconds": 5.25}],
+        "faults": {"no-head-lift": 2},
+        "fault_text": {"no-head-lift": "Lift your head <and> shoulders."},
+        "warnings": [],
+    }
+    html = " ".join(template.render(line=SimpleNamespace(camera=camera)).split())
+    assert "Camera counted</strong> 4 reps (left 3, right 1); 2 holds timed, longest 5.2 s." in html
+    assert 'Lift your head &lt;and&gt; shoulders. <span class="muted">(2 of 4 reps)</span>' in html
+    assert template.render(line=SimpleNamespace(camera=None)).strip() == ""
