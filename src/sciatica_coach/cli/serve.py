@@ -6,7 +6,6 @@ import typer
 import uvicorn
 
 from sciatica_coach.cli.common import load_settings
-from sciatica_coach.web.app import create_app
 
 
 def serve(
@@ -14,6 +13,8 @@ def serve(
     port: int | None = typer.Option(None, help="Port to listen on (default from settings: 8000)."),
 ) -> None:
     """Start the web app (migrate first with `sciatica-coach db upgrade`)."""
+    from sciatica_coach.web.app import create_app  # the web stack loads only when serving
+
     settings = load_settings()
     app = create_app(settings)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
