@@ -1,0 +1,174 @@
+"""The camera coach in Chromium with a real clip as a fake camera: it counts the reps, and only numbers leave the page.
+
+Pose runs in the browser on software WebGL at roughly one frame a second, so the clip is slowed down until each rep
+spans a couple of dozen analysed frames. The test takes about three minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
+
+from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
+from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer
+from sciatica_coach.domain.engine.record import SessionRecord
+from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.db import make_engine, make_session_factory
+from sciatica_coach.storage.models import ExerciseSession
+from sciatica_coach.storage.patients import default_patient
+from sciatica_coach.storage.safety import record_screening
+
+CLIP = "hinge-deadlift-side.mp4"
+SLOWDOWN = 8.0
+MAX_MESSAGE_CHARS = 8192
+FRAME_KEYS = {"type", "t", "width", "height", "landmarks"}
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
+
+
+@pytest.fixture
+def fake_camera(tmp_path: Path) -> FakeCamera:
+    """The labelled hinge clip as a slowed-down MJPEG in tmp (skips when ../shared/media is absent)."""
+    clip = labelled_clip(CLIP)
+    assert clip.exercise == "hip-hinge"
+    return make_fake_camera(clip, tmp_path, SLOWDOWN)
+
+
+@pytest.fixture
+def camera_page(browser: Browser, fake_camera: FakeCamera) -> Iterator[Page]:
+    """A second Chromium whose camera plays the clip (the shared browser has no fake camera)."""
+    flags = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={fake_camera.path}",
+    ]
+    instance = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS + flags)
+    context: BrowserContext = instance.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
+    instance.close()
+
+
+def screen_clean(database_url: str) -> None:
+    """A clean first screening, so the session may start."""
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as db:
+        record_screening(db, default_patient(db).id, "full", all_no("full"))
+        db.commit()
+    engine.dispose()
+
+
+def saved_camera(database_url: str, session_id: str, exercise_index: int) -> dict[str, object] | None:
+    """What the session record holds from the camera for one exercise."""
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as db:
+        row = db.get(ExerciseSession, session_id)
+        assert row is not None
+        camera = SessionRecord.from_dict(row.record).exercises[exercise_index].camera
+    engine.dispose()
+    return camera
+
+
+def reps_shown(page: Page) -> int:
+    return int(page.locator("[data-camera-reps]").text_content() or "0")
+
+
+def story(answers: list[str | bytes]) -> str:
+    """What the analyzer said over time, for a failure message: frames, when the count moved, unseen frames."""
+    statuses = [json.loads(a) for a in answers if isinstance(a, str) and '"status"' in a]
+    moves, unseen, last = [], 0, 0
+    for i, status in enumerate(statuses):
+        unseen += not status["visible"]
+        if status["rep_count"] != last:
+            moves.append(f"#{i}->{status['rep_count']}")
+            last = status["rep_count"]
+    return f"{len(statuses)} frames analysed, count moved at {', '.join(moves) or 'never'}, {unseen} not seen"
+
+
+def assert_only_landmark_numbers(sent: list[str | bytes]) -> int:
+    """Every message the page sent is a small JSON text of landmark numbers; returns how many frames."""
+    frames = 0
+    for payload in sent:
+        assert isinstance(payload, str), "a binary WebSocket message was sent"
+        assert len(payload) <= MAX_MESSAGE_CHARS, f"a {len(payload)}-character message was sent"
+        assert "data:" not in payload and "base64" not in payload.lower()
+        message = json.loads(payload)
+        if message["type"] != "frame":
+            assert message["type"] in ("exercise", "finish"), message
+            assert all(not isinstance(v, str) or len(v) < 40 for v in message.values()), message
+            continue
+        frames += 1
+        assert set(message) == FRAME_KEYS, sorted(message)
+        assert all(isinstance(message[k], int | float) for k in ("t", "width", "height"))
+        landmarks = message["landmarks"]
+        if landmarks is not None:
+            assert len(landmarks) == 33
+            for point in landmarks:
+                assert len(point) == 4
+                assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+    return frames
+
+
+# The session clock runs as many times slower as the clip is slowed down, so frame times are at the clip's real pace.
+@pytest.mark.parametrize("live_server", [1 / SLOWDOWN], indirect=True)
+def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
+    camera_page: Page, live_server: LiveServer, fake_camera: FakeCamera
+) -> None:
+    page = camera_page
+    began = time.monotonic()
+    screen_clean(live_server.database_url)
+    sent: list[str | bytes] = []
+    answers: list[str | bytes] = []
+
+    def watch(socket: WebSocket) -> None:
+        if "/ws/camera/" in socket.url:
+            socket.on("framesent", lambda payload: sent.append(payload))
+            socket.on("framereceived", lambda payload: answers.append(payload))
+
+    page.on("websocket", watch)
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url("**/session/*")
+    session_id = page.url.rsplit("/", 1)[1]
+    expect(page.locator("#player")).to_have_attribute("data-state", "running")
+    for _ in range(2):  # nerve glide and press-up skipped: on to the hip hinge
+        page.locator("#skip").click()
+        page.wait_for_timeout(500)
+    expect(page.locator("#exercise-name")).to_contain_text("Hip hinge")
+
+    expect(page.locator("#camera-privacy")).to_contain_text("stays on this device")
+    page.get_by_role("switch", name="Use camera").check()
+    expect(page.locator("[data-camera-live]")).to_be_visible(timeout=90_000)
+    camera_on = time.monotonic()  # the fake camera starts playing the clip when it is opened
+
+    true_reps = labelled_clip(CLIP).true_reps
+    deadline = camera_on + fake_camera.seconds + 20
+    while reps_shown(page) < true_reps and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+    reached = time.monotonic()
+    counted = reps_shown(page)
+    assert counted == true_reps, f"camera counted {counted} of {true_reps}: {story(answers)}"
+    # Let the rest of the clip play: the count must not run past the true number.
+    page.wait_for_timeout(max(0.0, camera_on + fake_camera.seconds - time.monotonic()) * 1000)
+    assert reps_shown(page) == true_reps, f"the count ran past {true_reps}: {story(answers)}"
+
+    page.get_by_role("switch", name="Use camera").uncheck()
+    expect(page.locator("[data-camera-message]")).to_contain_text("saved")
+    camera = saved_camera(live_server.database_url, session_id, 2)
+    assert camera is not None
+    assert camera["rep_count"] == true_reps
+    assert camera["exercise"] == "hip-hinge"
+
+    frames = assert_only_landmark_numbers(sent)
+    assert frames >= 4 * true_reps
+    print(
+        f"\ncamera test: {counted} reps counted (true {true_reps}), {frames} frames sent "
+        f"({frames / (time.monotonic() - camera_on):.2f}/s), count reached after {reached - camera_on:.0f} s "
+        f"of a {fake_camera.seconds:.0f} s clip, whole test {time.monotonic() - began:.0f} s"
+    )
