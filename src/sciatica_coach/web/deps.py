@@ -44,7 +44,8 @@ def _db(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 LibraryDep = Annotated[Library, Depends(_library)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
-SessionDep = Annotated[Session, Depends(_db)]
+# "function" scope: the unit of work commits before the response is sent, so a redirect never outruns its data.
+SessionDep = Annotated[Session, Depends(_db, scope="function")]
 
 
 def _current_patient(db: SessionDep) -> Patient:

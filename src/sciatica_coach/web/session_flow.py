@@ -5,7 +5,6 @@ Pure functions over (script, position, record); the session routes load the row,
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -44,7 +43,7 @@ class Flow:
     def load(cls, script: Sequence[Mapping[str, Any]], position: int, record: Mapping[str, Any]) -> Flow:
         """Rebuild from the stored JSON (deep-copied: changing the record in place would hide the change from
         SQLAlchemy, which compares the new JSON with the loaded one)."""
-        return cls([Phase(**dict(p)) for p in script], position, SessionRecord.from_dict(copy.deepcopy(record)))
+        return cls([Phase(**dict(p)) for p in script], position, SessionRecord.from_dict(record))
 
     @property
     def finished(self) -> bool:

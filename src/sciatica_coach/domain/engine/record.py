@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -69,7 +70,7 @@ class SessionRecord:
         """Inverse of `to_dict`."""
         exercises = []
         for raw in data["exercises"]:
-            item = dict(raw)
+            item = copy.deepcopy(dict(raw))  # never share nested dicts with the stored JSON
             before = item.pop("pain_before", None)
             after = item.pop("pain_after", None)
             exercises.append(
