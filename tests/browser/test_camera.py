@@ -15,13 +15,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
 from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
-from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer
+from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, clear_to_exercise
+from browser.player_steps import start_session
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import ExerciseSession
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.safety import record_screening
 
 CLIP = "hinge-deadlift-side.mp4"
 SLOWDOWN = 8.0
@@ -47,21 +45,17 @@ def camera_page(browser: Browser, fake_camera: FakeCamera) -> Iterator[Page]:
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={fake_camera.path}",
     ]
+    yield from page_of_chromium(browser, flags)
+
+
+def page_of_chromium(browser: Browser, flags: list[str]) -> Iterator[Page]:
+    """A page in a separate Chromium started with extra flags; closed afterwards."""
     instance = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS + flags)
     context: BrowserContext = instance.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
     instance.close()
-
-
-def screen_clean(database_url: str) -> None:
-    """A clean first screening, so the session may start."""
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as db:
-        record_screening(db, default_patient(db).id, "full", all_no("full"))
-        db.commit()
-    engine.dispose()
 
 
 def saved_camera(database_url: str, session_id: str, exercise_index: int) -> dict[str, object] | None:
@@ -122,7 +116,7 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
 ) -> None:
     page = camera_page
     began = time.monotonic()
-    screen_clean(live_server.database_url)
+    clear_to_exercise(live_server.database_url)
     sent: list[str | bytes] = []
     answers: list[str | bytes] = []
 
@@ -132,11 +126,7 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
             socket.on("framereceived", lambda payload: answers.append(payload))
 
     page.on("websocket", watch)
-    page.goto(live_server.url + "/")
-    page.get_by_role("button", name="Start session").click()
-    page.wait_for_url("**/session/*")
-    session_id = page.url.rsplit("/", 1)[1]
-    expect(page.locator("#player")).to_have_attribute("data-state", "running")
+    session_id = start_session(page, live_server.url)
     for _ in range(2):  # nerve glide and press-up skipped: on to the hip hinge
         page.locator("#skip").click()
         page.wait_for_timeout(500)
@@ -172,3 +162,35 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
         f"({frames / (time.monotonic() - camera_on):.2f}/s), count reached after {reached - camera_on:.0f} s "
         f"of a {fake_camera.seconds:.0f} s clip, whole test {time.monotonic() - began:.0f} s"
     )
+
+
+def switch_camera_on_at_the_hinge(page: Page, base_url: str) -> None:
+    start_session(page, base_url)
+    for _ in range(2):
+        page.locator("#skip").click()
+        page.wait_for_timeout(300)
+    expect(page.locator("#exercise-name")).to_contain_text("Hip hinge")
+    page.get_by_role("switch", name="Use camera").check()
+
+
+def test_without_a_camera_a_clear_message_and_the_session_carries_on(page: Page, live_server: LiveServer) -> None:
+    clear_to_exercise(live_server.database_url)
+    switch_camera_on_at_the_hinge(page, live_server.url)  # the shared headless Chromium has no camera at all
+    expect(page.locator("[data-camera-message]")).to_contain_text("No camera was found")
+    expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
+    expect(page.locator("[data-camera-live]")).to_be_hidden()
+    page.locator("#skip").click()  # the session itself goes on to its end
+    expect(page.locator("#summary")).to_be_visible()
+
+
+def test_camera_permission_refused_says_how_to_allow_it(browser: Browser, live_server: LiveServer) -> None:
+    clear_to_exercise(live_server.database_url)
+    pages = page_of_chromium(browser, ["--use-fake-device-for-media-stream"])  # a camera, but no permission given
+    page = next(pages)
+    try:
+        switch_camera_on_at_the_hinge(page, live_server.url)
+        expect(page.locator("[data-camera-message]")).to_contain_text("permission was not given", timeout=90_000)
+        expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
+        expect(page.locator("#player")).to_have_attribute("data-state", "running")
+    finally:
+        pages.close()
