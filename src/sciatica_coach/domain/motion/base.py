@@ -46,8 +46,8 @@ class Analyzer:
         self.exercise_id = exercise_id
         self.th = thresholds
         self.counter = Counter(rest, peak, thresholds.counting)
-        self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.velocity_smoothing)
-        self.azimuth = Smoother(0.5, 0.5)
+        self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
+        self.azimuth = Smoother(0.5, 0.25)
         self.view = "unknown"
         self.side = ""
         self.reps: list[RepResult] = []
@@ -72,6 +72,7 @@ class Analyzer:
         self._clarity_now = 0.0
         self._interrupted = 0
         self._t = 0.0
+        self._acquired = 0.0
 
     # -- hooks for each exercise -------------------------------------------------------------------------
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
@@ -142,6 +143,8 @@ class Analyzer:
         if self.view not in self.views:
             self._missing(t, WRONG_ANGLE)
             return
+        if self._lost:
+            self._acquired = t
         self._lost = self._said_lost = False
         self._last_good = t
         self.visible_frames += 1
@@ -151,7 +154,8 @@ class Analyzer:
         if reading.side:
             self.side = reading.side
         value = self.signal.update(t, reading.signal)
-        done = self.counter.update(t, value, self.signal.rate, reading.ready)
+        fresh = t - self._acquired <= self.th.tracking.fresh_view
+        done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh)
         trace = self.counter.trace
         if trace is not None and trace is not self._trace:
             self._trace, self._faults, self._clarity, self._rep_missing = trace, [], [], 0
@@ -204,6 +208,7 @@ class Analyzer:
         if done is not None and self._complete(done):
             self._interrupted += 1
         self._trace = None
+        self._lost = True
         self.signal.reset()
         self.azimuth.reset()
         self.on_break()

@@ -61,11 +61,12 @@ class Counter:
         self._rest_since: float | None = None
         self._last_t = 0.0
 
-    def update(self, t: float, value: float, rate: float, ready: bool) -> Trace | None:
-        """Feed the smoothed signal and its rate; `ready` says the body is set up for this exercise."""
+    def update(self, t: float, value: float, rate: float, ready: bool, fresh: bool = False) -> Trace | None:
+        """Feed the smoothed signal and its rate; `ready` says the body is set up for this exercise, `fresh` that
+        the person has only just come into view (so a rep already under way may be picked up)."""
         previous_t, self._last_t = self._last_t, t
         if self.phase is Phase.SETUP:
-            self._setup(t, value, ready)
+            self._setup(t, value, ready, fresh)
             return None
         if self.phase is Phase.REST:
             if not ready:
@@ -118,7 +119,7 @@ class Counter:
         trace.end, trace.end_seen = last_seen, False
         return trace
 
-    def _setup(self, t: float, value: float, ready: bool) -> None:
+    def _setup(self, t: float, value: float, ready: bool, fresh: bool) -> None:
         if not ready:
             self._rest_since = None
             return
@@ -127,7 +128,7 @@ class Counter:
                 self._rest_since = t
             if t - self._rest_since >= self.c.min_rest:
                 self.phase = Phase.REST
-        elif value >= self.peak:
+        elif value >= self.peak and fresh:
             # First seen already at the top (e.g. a video that starts mid-rep): counts only if we see it return.
             self.trace = Trace(start=t, start_seen=False, top=value, top_t=t, peak_t=t)
             self.phase = Phase.HOLD

@@ -90,7 +90,7 @@ def foreshortened_tilt(top: Point, bottom: Point, length: float) -> float:
     """Tilt from vertical of a segment of known true length, from its vertical extent only (any level view)."""
     if length <= 1e-9:
         return 0.0
-    ratio = max(-1.0, min(1.0, (bottom[1] - top[1]) / length))
+    ratio = max(-1.0, min(1.0, (bottom[1] - top[1]) / length))  # a ratio over 1 (a short `length`) reads as upright
     return math.degrees(math.acos(ratio))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sciatica_coach.domain.motion import posture
@@ -13,6 +14,7 @@ from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
 NEEDED = ("shoulder", "hip", "knee", "ankle")
+FORESHORTENING_SLACK = 0.97  # a segment up to 3% shorter than its standing length reads as upright (jitter)
 
 
 @dataclass(slots=True)
@@ -49,8 +51,8 @@ class HipHinge(Analyzer):
         self._shape: Shape | None = None
         self._notes = HingeNotes()
         self._calibrated = False
-        self._knee = Smoother(0.1, 0.1)
-        self._trunk = Smoother(0.1, 0.1)
+        self._knee = Smoother(0.1, 0.25)
+        self._trunk = Smoother(0.1, 0.25)
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
@@ -58,7 +60,7 @@ class HipHinge(Analyzer):
         sight = side_points_seen(points, self.side, NEEDED, self.th)
         if not sight.ok:
             return sight, None
-        on_feet = posture.is_on_feet(points)
+        on_feet = posture.is_on_feet(points, square_torso=False)
         sp = SIDE_POINTS[self.side]
         shoulders = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
         hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
@@ -73,7 +75,8 @@ class HipHinge(Analyzer):
         shank = self._tilt(knee, ankle, shank_len, self._ref_shank)
         hips_back = 0.0
         if self._hip_x_base is not None and self._ref_trunk > 0:
-            hips_back = (self._hip_x_base - hips[0]) * self._facing / self._ref_trunk
+            turned = math.cos(math.radians(min(self.azimuth.value, 60.0)))  # the shift shrinks as the camera turns
+            hips_back = (self._hip_x_base - hips[0]) * self._facing / self._ref_trunk / turned
         knee_bend = self._knee.update(t, thigh + shank)
         trunk_now = self._trunk.update(t, trunk)
         self._shape = Shape(trunk_now, thigh, knee_bend, self._head_drop(points) - self._head_base, hips_back)
@@ -84,7 +87,7 @@ class HipHinge(Analyzer):
         flat = tilt(top, bottom)
         if self.view == "side" or ref <= 0:
             return flat
-        deep = foreshortened_tilt(top, bottom, max(ref, seen))
+        deep = foreshortened_tilt(top, bottom, max(ref, seen) * FORESHORTENING_SLACK)
         return deep if self.view == "front" else max(flat, deep)
 
     def _calibrate(self, points: Points, trunk: float, thigh: float, shank: float, hip_x: float) -> None:
@@ -136,7 +139,7 @@ class HipHinge(Analyzer):
         if phase is not Phase.RETURN or bottom is None:
             return []
         faults = self._bottom_faults(bottom)
-        judge = notes.knees_first is None and bottom.knee > 20 and bottom.trunk > 20
+        judge = notes.knees_first is None and bottom.knee > 20 and bottom.trunk > 20 and self.view != "front"
         if judge and (bottom.knee - shape.knee) / bottom.knee >= 0.7:
             notes.knees_first = (bottom.trunk - shape.trunk) / bottom.trunk < self.h.knees_first_trunk
             if notes.knees_first and "squat-pattern" not in faults:

@@ -42,11 +42,14 @@ def is_lying(points: Points) -> bool:
     return abs(trunk_elevation(points)) < LYING_MAX_TRUNK and _ankle_drop(points) < ON_FEET_DROP
 
 
-def is_on_feet(points: Points) -> bool:
-    """Shoulders above the hips and the ankles well below them."""
+def is_on_feet(points: Points, square_torso: bool = True) -> bool:
+    """Shoulders above the hips and the ankles well below them; with `square_torso`, also a torso not pointing at
+    the camera (leave it out for someone bending toward the camera)."""
     shoulders_y = (points.ys[L.LEFT_SHOULDER] + points.ys[L.RIGHT_SHOULDER]) * 0.5
     hips_y = (points.ys[L.LEFT_HIP] + points.ys[L.RIGHT_HIP]) * 0.5
-    return shoulders_y < hips_y and _ankle_drop(points) >= ON_FEET_DROP and width_ratio(points) < END_VIEW_RATIO
+    if shoulders_y >= hips_y or _ankle_drop(points) < ON_FEET_DROP:
+        return False
+    return not square_torso or width_ratio(points) < END_VIEW_RATIO
 
 
 def posture(points: Points) -> str:

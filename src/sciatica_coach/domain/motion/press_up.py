@@ -9,6 +9,7 @@ from sciatica_coach.domain.motion.base import Analyzer, Reading, side_points_see
 from sciatica_coach.domain.motion.counter import Phase, Trace
 from sciatica_coach.domain.motion.geometry import SIDE_POINTS, Points, Sight, angle_at, elevation
 from sciatica_coach.domain.motion.landmarks import Landmark as L
+from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
 NEEDED = ("shoulder", "elbow", "wrist", "hip", "knee")
@@ -41,6 +42,8 @@ class PronePressUp(Analyzer):
         self._hip_rise = 0.0
         self._thigh_rise = 0.0
         self._notes = PressNotes()
+        self._hip = Smoother(0.15, 0.25)
+        self._thigh = Smoother(0.15, 0.25)
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Trunk elevation (hips to shoulders above the floor line) is the rep signal."""
@@ -65,8 +68,8 @@ class PronePressUp(Analyzer):
                 self._torso_ref += (torso - self._torso_ref) * 0.1
             self._notes.elbow_start = self._elbow
         if self._hip_y_base is not None and self._torso_ref > 0:
-            self._hip_rise = (self._hip_y_base - hip_y) / self._torso_ref
-            self._thigh_rise = thigh - self._thigh_base
+            self._hip_rise = self._hip.update(t, (self._hip_y_base - hip_y) / self._torso_ref)
+            self._thigh_rise = self._thigh.update(t, thigh - self._thigh_base)
         clarity = min(1.0, max(0.0, (points.side_visibility(self.side, NEEDED) - 0.3) / 0.5))
         return sight, Reading(trunk, lying or self.counter.phase not in (Phase.SETUP, Phase.REST), "", clarity)
 
@@ -74,6 +77,8 @@ class PronePressUp(Analyzer):
         """A new framing: the floor line must be learnt again."""
         self._hip_y_base = None
         self._hip_rise = self._thigh_rise = 0.0
+        self._hip.reset()
+        self._thigh.reset()
 
     def start_rep(self, trace: Trace) -> None:
         """Fresh notes, keeping the elbow angle it started from."""

@@ -1,39 +1,45 @@
-"""Time-aware exponential smoothing of a signal and of its rate of change (frames may arrive unevenly)."""
+"""Time-aware exponential smoothing of a signal, and its rate of change over a short window."""
 
 from __future__ import annotations
 
 import math
+from collections import deque
 
 
 class Smoother:
-    """Exponential smoothing with a time constant in seconds, plus a smoothed rate of change per second."""
+    """Exponential smoothing with a time constant in seconds; `rate` is the smoothed value's slope (per second)
+    over the last `window` seconds, steadier against jitter than a frame-to-frame difference."""
 
-    __slots__ = ("_rate_tau", "_t", "_tau", "rate", "value")
+    __slots__ = ("_history", "_t", "_tau", "_window", "rate", "value")
 
-    def __init__(self, tau: float, rate_tau: float) -> None:
+    def __init__(self, tau: float, window: float) -> None:
         self._tau = tau
-        self._rate_tau = rate_tau
+        self._window = window
         self._t: float | None = None
+        self._history: deque[tuple[float, float]] = deque()
         self.value = 0.0
         self.rate = 0.0
 
     def reset(self) -> None:
         """Forget the history (after a gap or a camera cut)."""
         self._t = None
+        self._history.clear()
         self.rate = 0.0
 
     def update(self, t: float, raw: float) -> float:
         """Feed one sample taken at time `t`; returns the smoothed value."""
-        if self._t is None or t <= self._t:
-            if self._t is None:
-                self.value = raw
-                self.rate = 0.0
-                self._t = t
+        if self._t is None:
+            self.value, self.rate, self._t = raw, 0.0, t
+            self._history.append((t, raw))
             return self.value
-        dt = t - self._t
+        if t <= self._t:
+            return self.value
+        self.value += (raw - self.value) * (1.0 - math.exp(-(t - self._t) / self._tau))
         self._t = t
-        previous = self.value
-        self.value += (raw - self.value) * (1.0 - math.exp(-dt / self._tau))
-        instant = (self.value - previous) / dt
-        self.rate += (instant - self.rate) * (1.0 - math.exp(-dt / self._rate_tau))
+        history = self._history
+        history.append((t, self.value))
+        while len(history) > 2 and t - history[1][0] >= self._window:
+            history.popleft()
+        t0, v0 = history[0]
+        self.rate = (self.value - v0) / (t - t0) if t > t0 else 0.0
         return self.value

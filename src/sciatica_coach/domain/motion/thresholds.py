@@ -13,8 +13,9 @@ class Tracking:
     frame_margin: float = 0.02  # how far (as a fraction of the image) a point may sit outside the picture
     lost_after: float = 0.6  # seconds without a usable frame before we say we cannot see the person
     gap_bridge: float = 0.6  # a rep survives gaps up to this long
+    fresh_view: float = 0.5  # seconds after coming into view during which a rep already under way is picked up
     smoothing: float = 0.12  # time constant of the signal's exponential smoothing
-    velocity_smoothing: float = 0.15  # time constant of the smoothed rate of change
+    rate_window: float = 0.25  # seconds over which the signal's rate of change is measured
     cut_speed: float = 2.5  # landmark speed (body sizes per second, 3rd quartile of the points) of a camera cut ...
     cut_jump: float = 2.2  # ... when it is also this many times the speed of the frame before (a jump, not a move)
     cut_jump_floor: float = 0.3  # ... plus this (body sizes per second), so a still body's jitter is no jump
@@ -30,7 +31,7 @@ class Counting:
 
     min_rest: float = 0.25  # seconds at rest before a new rep may start
     min_rep: float = 0.5  # a rep faster than this (start to end) is noise
-    hold_speed: float = 12.0  # degrees per second under which a held position counts as still
+    hold_speed: float = 8.0  # degrees per second under which a held position counts as still
     min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
     hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
     interrupted_hold: float = 1.0  # a rep cut off at the top (camera cut, lost view) counts if held this long
