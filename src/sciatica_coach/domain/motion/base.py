@@ -254,7 +254,8 @@ class Analyzer:
             hold = max(0.0, self._t - trace.hold_start)
         by_side: dict[str, int] = {}
         for rep in self.reps:
-            by_side[rep.side] = by_side.get(rep.side, 0) + 1
+            if rep.side:
+                by_side[rep.side] = by_side.get(rep.side, 0) + 1
         return LiveStatus(
             rep_count=len(self.reps), phase=phase, hold_seconds=hold, side=self.side, visible=not self._lost,
             cues=cues, confidence=0.0 if self._lost else self._clarity_now, reps_by_side=by_side,

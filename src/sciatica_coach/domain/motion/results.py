@@ -120,10 +120,11 @@ class AnalysisResult:
         return len(self.reps)
 
     def reps_by_side(self) -> dict[str, int]:
-        """Counted reps per side ("" when the exercise has no sides)."""
+        """Counted reps per side (empty for exercises without sides)."""
         counts: dict[str, int] = {}
         for rep in self.reps:
-            counts[rep.side] = counts.get(rep.side, 0) + 1
+            if rep.side:
+                counts[rep.side] = counts.get(rep.side, 0) + 1
         return counts
 
     def to_dict(self) -> dict[str, Any]:
