@@ -49,7 +49,8 @@ class Analyzer:
         self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
         self.azimuth = Smoother(0.5, 0.25)
         self.view = "unknown"
-        self.side = ""
+        self.near = ""  # the body side turned to the camera
+        self.live_side = ""  # the side of the rep under way (or the last one)
         self.reps: list[RepResult] = []
         self.holds: list[HoldResult] = []
         self.frames = 0
@@ -151,8 +152,8 @@ class Analyzer:
         self._views[self.view] += 1
         self._postures[posture.posture(points)] += 1
         self._clarity_now = reading.clarity * VIEW_CONFIDENCE.get(self.view, 0.6)
-        if reading.side:
-            self.side = reading.side
+        if reading.side and self.counter.trace is not None:
+            self.live_side = reading.side
         value = self.signal.update(t, reading.signal)
         fresh = t - self._acquired <= self.th.tracking.fresh_view
         done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh)
@@ -257,7 +258,7 @@ class Analyzer:
             if rep.side:
                 by_side[rep.side] = by_side.get(rep.side, 0) + 1
         return LiveStatus(
-            rep_count=len(self.reps), phase=phase, hold_seconds=hold, side=self.side, visible=not self._lost,
+            rep_count=len(self.reps), phase=phase, hold_seconds=hold, side=self.live_side, visible=not self._lost,
             cues=cues, confidence=0.0 if self._lost else self._clarity_now, reps_by_side=by_side,
             view=self.view, variant=self.variant,
         )  # fmt: skip

@@ -51,8 +51,8 @@ class NerveGlide(Analyzer):
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """The higher leg's elevation (hip to ankle above the floor line) is the rep signal."""
-        self.side = posture.near_side(points, self.side)
-        sight = side_points_seen(points, self.side, NEAR, self.th)
+        self.near = posture.near_side(points, self.near)
+        sight = side_points_seen(points, self.near, NEAR, self.th)
         if sight.ok:
             tr = self.th.tracking
             sight = check_sight(points, LEGS, FAR_LEG_VISIBILITY, tr.frame_margin)
@@ -74,7 +74,7 @@ class NerveGlide(Analyzer):
             base = self._head_base
             self._head_base = self._head if base is None else base + (self._head - base) * 0.1
         self._observe(lying, up)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.side, NEAR) - 0.3) / 0.5))
+        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEAR) - 0.3) / 0.5))
         return sight, Reading(self._legs[up], ready, up, clarity)
 
     def _observe(self, lying: bool, up: str) -> None:
@@ -137,7 +137,7 @@ class NerveGlide(Analyzer):
 
     def rep_side(self, trace: Trace) -> str:
         """The leg that rose."""
-        return self._notes.side or self.side
+        return self._notes.side or self.live_side
 
     def rep_variant(self, trace: Trace) -> str:
         """Straight or bent knee, from the knee angle with the leg up."""

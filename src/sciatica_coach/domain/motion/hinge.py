@@ -56,12 +56,12 @@ class HipHinge(Analyzer):
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
-        self.side = posture.near_side(points, self.side)
-        sight = side_points_seen(points, self.side, NEEDED, self.th)
+        self.near = posture.near_side(points, self.near)
+        sight = side_points_seen(points, self.near, NEEDED, self.th)
         if not sight.ok:
             return sight, None
         on_feet = posture.is_on_feet(points, square_torso=False)
-        sp = SIDE_POINTS[self.side]
+        sp = SIDE_POINTS[self.near]
         shoulders = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
         hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
         hip, knee, ankle = points.p(sp["hip"]), points.p(sp["knee"]), points.p(sp["ankle"])
@@ -80,7 +80,7 @@ class HipHinge(Analyzer):
         knee_bend = self._knee.update(t, thigh + shank)
         trunk_now = self._trunk.update(t, trunk)
         self._shape = Shape(trunk_now, thigh, knee_bend, self._head_drop(points) - self._head_base, hips_back)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.side, NEEDED) - 0.3) / 0.5))
+        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEEDED) - 0.3) / 0.5))
         return sight, Reading(trunk + thigh, on_feet, "", clarity)
 
     def _tilt(self, top: tuple[float, float], bottom: tuple[float, float], seen: float, ref: float) -> float:

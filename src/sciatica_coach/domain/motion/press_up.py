@@ -47,11 +47,11 @@ class PronePressUp(Analyzer):
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Trunk elevation (hips to shoulders above the floor line) is the rep signal."""
-        self.side = posture.near_side(points, self.side)
-        sight = side_points_seen(points, self.side, NEEDED, self.th)
+        self.near = posture.near_side(points, self.near)
+        sight = side_points_seen(points, self.near, NEEDED, self.th)
         if not sight.ok:
             return sight, None
-        sp = SIDE_POINTS[self.side]
+        sp = SIDE_POINTS[self.near]
         trunk = posture.trunk_elevation(points)
         self._elbow = angle_at(points.p(sp["shoulder"]), points.p(sp["elbow"]), points.p(sp["wrist"]))
         hip_y = (points.ys[L.LEFT_HIP] + points.ys[L.RIGHT_HIP]) * 0.5
@@ -70,7 +70,7 @@ class PronePressUp(Analyzer):
         if self._hip_y_base is not None and self._torso_ref > 0:
             self._hip_rise = self._hip.update(t, (self._hip_y_base - hip_y) / self._torso_ref)
             self._thigh_rise = self._thigh.update(t, thigh - self._thigh_base)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.side, NEEDED) - 0.3) / 0.5))
+        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEEDED) - 0.3) / 0.5))
         return sight, Reading(trunk, lying or self.counter.phase not in (Phase.SETUP, Phase.REST), "", clarity)
 
     def on_break(self) -> None:
