@@ -19,11 +19,11 @@ test: install assets system-deps lint typecheck
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,video]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,video]'
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
