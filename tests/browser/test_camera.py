@@ -7,6 +7,7 @@ spans a couple of dozen analysed frames. The test takes about three minutes.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,6 +144,9 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
         page.wait_for_timeout(500)
     reached = time.monotonic()
     counted = reps_shown(page)
+    dump = os.environ.get("SCIATICA_CAMERA_DUMP")  # a file to keep the frames sent, to replay through the analyzer
+    if dump:
+        Path(dump).write_text(json.dumps([json.loads(p) for p in sent if isinstance(p, str)]))
     assert counted == true_reps, f"camera counted {counted} of {true_reps}: {story(answers)}"
     # Let the rest of the clip play: the count must not run past the true number.
     page.wait_for_timeout(max(0.0, camera_on + fake_camera.seconds - time.monotonic()) * 1000)

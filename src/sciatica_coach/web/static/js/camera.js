@@ -37,8 +37,8 @@ function setUpCamera(root) {
     cue: $("cue"),
   };
   const speechAllowed = root.dataset.speech !== "off";
-  // Frame times run at the session clock's speed (1 except in tests, which slow a clip down and speed the clock up
-  // by the same factor so the analyzer sees the movement at its real pace).
+  // Frame times run at the session clock's speed: 1, except in tests that slow a clip down and slow the session
+  // clock by the same factor, so the analyzer still sees the movement at its real pace.
   const clockSpeed = Number(root.dataset.clockSpeed) || 1;
   const state = {
     generation: 0, // bumped by every start and stop; async steps of an older start give up
@@ -55,6 +55,7 @@ function setUpCamera(root) {
     frameT: 0,
     spokenAt: new Map(),
     finishedWaiter: null,
+    shownIndex: null, // the exercise whose count the readout shows
   };
 
   function sessionId() {
@@ -84,8 +85,10 @@ function setUpCamera(root) {
     if (state.running) say("");
   });
   document.addEventListener("sc:finished", () => {
+    el.toggle.disabled = true;
     if (state.running || state.socket) stop("The session is over, so the camera is off.");
   });
+  if (window.speechSynthesis) window.speechSynthesis.getVoices(); // some browsers load voices on first ask
   window.addEventListener("pagehide", () => stop(""));
   el.toggle.addEventListener("change", () => (el.toggle.checked ? start() : stop("Camera off.")));
 
@@ -201,6 +204,7 @@ function setUpCamera(root) {
     const socket = new WebSocket(`${scheme}//${location.host}/ws/camera/${encodeURIComponent(id)}`);
     state.socket = socket;
     state.sent = null;
+    state.shownIndex = null;
     socket.addEventListener("open", () => {
       say(state.phase ? "" : "Waiting for the exercise to start…");
       sendExercise();
@@ -332,8 +336,15 @@ function setUpCamera(root) {
     }
     if (answer.type === "status") showStatus(answer);
     else if (answer.type === "finished" && state.finishedWaiter) state.finishedWaiter(answer);
-    else if (answer.type === "exercise") say("");
+    else if (answer.type === "exercise") onExercise(answer.exercise_index);
     else if (answer.type === "error") console.warn("camera coach:", answer.message);
+  }
+
+  function onExercise(index) {
+    say("");
+    if (index === state.shownIndex) return; // the other side of the same exercise: its count goes on
+    state.shownIndex = index;
+    showStatus({ rep_count: 0, phase: "", hold_seconds: 0, visible: true, cues: [] });
   }
 
   function showStatus(status) {
@@ -349,7 +360,9 @@ function setUpCamera(root) {
     if (now - (state.spokenAt.get(text) || 0) < CUE_REPEAT_MS) return;
     state.spokenAt.set(text, now);
     const synth = window.speechSynthesis;
-    const voices = speechAllowed && synth ? synth.getVoices() : [];
+    const speakBox = document.getElementById("speak"); // the player's "Speak the cues aloud" choice
+    const speak = speechAllowed && synth && !(speakBox && !speakBox.checked);
+    const voices = speak ? synth.getVoices() : [];
     // Spoken cues are not also announced by screen readers; without voices the live region announces them.
     el.cue.setAttribute("aria-live", voices.length ? "off" : "polite");
     el.cue.textContent = text;
