@@ -73,7 +73,7 @@ class Analyzer:
         self._clarity_now = 0.0
         self._interrupted = 0
         self._t = 0.0
-        self._acquired = 0.0
+        self._fresh_until: float | None = None
 
     # -- hooks for each exercise -------------------------------------------------------------------------
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
@@ -144,8 +144,8 @@ class Analyzer:
         if self.view not in self.views:
             self._missing(t, WRONG_ANGLE)
             return
-        if self._lost:
-            self._acquired = t
+        if self._fresh_until is None:
+            self._fresh_until = t + self.th.tracking.fresh_view  # only when the recording starts, never after a cut
         self._lost = self._said_lost = False
         self._last_good = t
         self.visible_frames += 1
@@ -155,7 +155,7 @@ class Analyzer:
         if reading.side and self.counter.trace is not None:
             self.live_side = reading.side
         value = self.signal.update(t, reading.signal)
-        fresh = t - self._acquired <= self.th.tracking.fresh_view
+        fresh = t <= self._fresh_until
         done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh)
         trace = self.counter.trace
         if trace is not None and trace is not self._trace:

@@ -13,7 +13,7 @@ class Tracking:
     frame_margin: float = 0.02  # how far (as a fraction of the image) a point may sit outside the picture
     lost_after: float = 0.6  # seconds without a usable frame before we say we cannot see the person
     gap_bridge: float = 0.6  # a rep survives gaps up to this long
-    fresh_view: float = 0.5  # seconds after coming into view during which a rep already under way is picked up
+    fresh_view: float = 0.5  # seconds after the recording's first usable frame in which a rep under way is picked up
     smoothing: float = 0.12  # time constant of the signal's exponential smoothing
     rate_window: float = 0.25  # seconds over which the signal's rate of change is measured
     cut_speed: float = 2.5  # landmark speed (body sizes per second, 3rd quartile of the points) of a camera cut ...
