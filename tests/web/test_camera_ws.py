@@ -21,7 +21,8 @@ from sciatica_coach.domain.motion.synthetic import SyntheticSpec, generate
 from sciatica_coach.storage.models import ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import create_session
-from sciatica_coach.web.routes.camera import MAX_MESSAGE_CHARS, merge_camera
+from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
+from sciatica_coach.web.camera_tracking import merge_camera
 
 HINGE_INDEX = 2  # the standard program: nerve glide, prone press-up, hip hinge
 

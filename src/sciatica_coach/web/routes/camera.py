@@ -8,241 +8,26 @@ analyzer's results are saved in `record.exercises[i].camera` beside what the per
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.domain.motion import Analyzer, PoseFrame, create_analyzer
-from sciatica_coach.domain.motion.results import fault_text
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import get_session, save_progress
+from sciatica_coach.web.camera_messages import MessageError, parse_message
+from sciatica_coach.web.camera_tracking import CameraSocket, merge_camera
 
 router = APIRouter()
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 8192  # a frame of rounded landmarks is about 1.5 kB
-LANDMARK_COUNT = 33
-MAX_COORDINATE = 100.0  # normalised coordinates; points just off the picture are a little outside 0-1
-MAX_VIDEO_SIDE = 8192
-SIDES = ("", "left", "right")
-
 CLOSE_NOT_YOURS = 4404
 CLOSE_FINISHED = 4409
 CLOSE_CROSS_SITE = 4403
-
-
-class MessageError(ValueError):
-    """A message the camera socket refuses; its text is sent back to the browser."""
-
-
-@dataclass(frozen=True)
-class ExerciseMessage:
-    """The player moved to an exercise (or to its other side)."""
-
-    exercise_id: str
-    exercise_index: int
-    side: str
-
-
-@dataclass(frozen=True)
-class FrameMessage:
-    """One analysed video frame: landmarks only, or None when no person was found."""
-
-    t: float
-    width: int
-    height: int
-    landmarks: np.ndarray[Any, np.dtype[np.float64]] | None
-
-
-@dataclass(frozen=True)
-class FinishMessage:
-    """The camera is being switched off or the session is over: save what was counted."""
-
-
-Message = ExerciseMessage | FrameMessage | FinishMessage
-
-
-def _refuse_constant(name: str) -> float:
-    raise MessageError(f"numbers must be finite, got {name}")
-
-
-def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise MessageError(f"{what} must be a number")
-    number = float(value)
-    if not math.isfinite(number):
-        raise MessageError(f"{what} must be a finite number")
-    return number
-
-
-def _integer(value: object, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise MessageError(f"{what} must be a whole number from {low} to {high}")
-    return value
-
-
-def _expect_keys(data: dict[str, Any], keys: set[str]) -> None:
-    if set(data) != keys:
-        missing, extra = sorted(keys - set(data)), sorted(set(data) - keys)
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unexpected {', '.join(extra)}"] if extra else []
-        )
-        raise MessageError(f"a {data['type']} message has exactly {', '.join(sorted(keys))} ({'; '.join(parts)})")
-
-
-def _landmarks(value: object) -> np.ndarray[Any, np.dtype[np.float64]] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or len(value) != LANDMARK_COUNT:
-        raise MessageError(f"landmarks must be null or a list of {LANDMARK_COUNT} points")
-    rows = []
-    for i, point in enumerate(value):
-        if not isinstance(point, list) or len(point) != 4:
-            raise MessageError(f"landmark {i} must be [x, y, z, visibility]")
-        x, y, z, vis = (_number(v, f"landmark {i}") for v in point)
-        if max(abs(x), abs(y), abs(z)) > MAX_COORDINATE:
-            raise MessageError(f"landmark {i} is far outside the picture")
-        if not 0.0 <= vis <= 1.0:
-            raise MessageError(f"landmark {i}: visibility must be between 0 and 1")
-        rows.append((x, y, z, vis))
-    return np.array(rows, dtype=np.float64)
-
-
-def parse_message(text: str) -> Message:
-    """Validate one text message strictly; raise MessageError saying what is wrong."""
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise MessageError(f"message too long ({len(text)} characters; the limit is {MAX_MESSAGE_CHARS})")
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise MessageError(f"not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise MessageError('a message is a JSON object with a "type"')
-    kind = data["type"]
-    if kind == "frame":
-        _expect_keys(data, {"type", "t", "width", "height", "landmarks"})
-        t = _number(data["t"], "t")
-        if not 0.0 <= t <= 1e7:
-            raise MessageError("t must be seconds since the camera started")
-        return FrameMessage(
-            t=t,
-            width=_integer(data["width"], "width", 1, MAX_VIDEO_SIDE),
-            height=_integer(data["height"], "height", 1, MAX_VIDEO_SIDE),
-            landmarks=_landmarks(data["landmarks"]),
-        )
-    if kind == "exercise":
-        _expect_keys(data, {"type", "exercise_id", "exercise_index", "side"})
-        if not isinstance(data["exercise_id"], str) or data["side"] not in SIDES:
-            raise MessageError('exercise_id must be text and side one of "", "left", "right"')
-        index = _integer(data["exercise_index"], "exercise_index", 0, 99)
-        return ExerciseMessage(data["exercise_id"], index, data["side"])
-    if kind == "finish":
-        _expect_keys(data, {"type"})
-        return FinishMessage()
-    raise MessageError(f"unknown message type {kind[:40]!r}: use exercise, frame or finish")
-
-
-def merge_camera(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """Add a new stretch of camera results to what an exercise already holds (the camera may be used twice)."""
-    if not old:
-        return new
-    merged = {**old, **new}
-    for key in ("reps", "holds"):
-        merged[key] = list(old.get(key, [])) + list(new.get(key, []))
-    merged["warnings"] = list(dict.fromkeys([*old.get("warnings", []), *new.get("warnings", [])]))
-    for key in ("rep_count", "frames", "visible_frames"):
-        merged[key] = int(old.get(key, 0)) + int(new.get(key, 0))
-    by_side = dict(old.get("reps_by_side", {}))
-    for side, count in new.get("reps_by_side", {}).items():
-        by_side[side] = by_side.get(side, 0) + count
-    merged["reps_by_side"] = by_side
-    _add_fault_summary(merged)
-    return merged
-
-
-def _add_fault_summary(camera: dict[str, Any]) -> None:
-    """How often each fault was seen over the counted reps, and the words for it (for summaries)."""
-    counts: dict[str, int] = {}
-    for rep in camera.get("reps", []):
-        for fault in rep.get("faults", []):
-            counts[fault] = counts.get(fault, 0) + 1
-    camera["faults"] = counts
-    camera["fault_text"] = {fault: fault_text(fault) for fault in counts}
-
-
-@dataclass
-class Tracking:
-    """The exercise the camera is following on one socket."""
-
-    exercise_index: int
-    exercise_id: str
-    side: str
-    analyzer: Analyzer
-    frames: int = 0
-    last_t: float = -1.0
-
-    def result(self) -> dict[str, Any]:
-        """What to save: the analyzer's summary (reps, holds, warnings) and a count of each fault."""
-        result = self.analyzer.finish().to_dict()
-        _add_fault_summary(result)
-        return result
-
-
-@dataclass
-class CameraSocket:
-    """The state of one camera socket; `handle` answers each message and says what must be saved."""
-
-    exercise_ids: list[str]
-    tracking: Tracking | None = None
-    pending: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-    def handle(self, message: Message) -> dict[str, Any]:
-        """Apply one validated message; results to save are queued in `pending`."""
-        if isinstance(message, ExerciseMessage):
-            return self._exercise(message)
-        if isinstance(message, FinishMessage):
-            before = len(self.pending)
-            self.close()
-            saved = [{"exercise_index": i, "rep_count": r["rep_count"]} for i, r in self.pending[before:]]
-            return {"type": "finished", "saved": saved}
-        return self._frame(message)
-
-    def close(self) -> None:
-        """Queue the results of the exercise under way, if the camera saw anything."""
-        if self.tracking is not None and self.tracking.frames:
-            self.pending.append((self.tracking.exercise_index, self.tracking.result()))
-        self.tracking = None
-
-    def _exercise(self, message: ExerciseMessage) -> dict[str, Any]:
-        index = message.exercise_index
-        if index >= len(self.exercise_ids) or self.exercise_ids[index] != message.exercise_id:
-            raise MessageError(f"this session has no exercise {message.exercise_id[:40]!r} at position {index}")
-        if self.tracking is not None and self.tracking.exercise_index == index:
-            self.tracking.side = message.side
-        else:
-            self.close()
-            self.tracking = Tracking(index, message.exercise_id, message.side, create_analyzer(message.exercise_id))
-        return {"type": "exercise", "exercise_id": message.exercise_id, "exercise_index": index, "side": message.side}
-
-    def _frame(self, message: FrameMessage) -> dict[str, Any]:
-        tracking = self.tracking
-        if tracking is None:
-            raise MessageError("say which exercise is under way (an exercise message) before sending frames")
-        if message.t < tracking.last_t:
-            raise MessageError("frame times must not go backwards")
-        tracking.last_t = message.t
-        status = tracking.analyzer.update(PoseFrame(message.t, message.landmarks, message.width, message.height))
-        tracking.frames += 1
-        return {"type": "status", "exercise_index": tracking.exercise_index, **status.to_dict()}
 
 
 def _same_origin(websocket: WebSocket) -> bool:

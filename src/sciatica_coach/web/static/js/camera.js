@@ -3,24 +3,13 @@
 // time and the video size) over a WebSocket. No image, canvas or video data is ever read or sent. The server's
 // answers (camera rep count, phase, hold time, cues, "can't see you") are shown live; cues are spoken when the
 // browser has voices. It follows the player's sc:phase / sc:paused / sc:resumed / sc:finished events.
-import { createPoseTracker, poseConnections } from "./pose_loader.js";
+import { createPoseTracker, drawSkeleton, landmarkNumbers } from "./camera_pose.js";
 
 const SEND_BUFFER_LIMIT = 64 * 1024; // skip frames rather than queue them when the connection is slow
 const CUE_REPEAT_MS = 5000;
 
 const root = document.querySelector("[data-camera]");
 if (root) setUpCamera(root);
-
-function round(value, places) {
-  const factor = 10 ** places;
-  return Math.round((Number(value) || 0) * factor) / factor;
-}
-
-/** The landmark numbers of one result, or null when no person was found. Nothing else leaves the page. */
-export function landmarkNumbers(landmarks) {
-  if (!landmarks || landmarks.length !== 33) return null;
-  return landmarks.map((p) => [round(p.x, 5), round(p.y, 5), round(p.z, 5), round(p.visibility ?? 0, 4)]);
-}
 
 function setUpCamera(root) {
   const $ = (name) => root.querySelector(`[data-camera-${name}]`);
@@ -280,7 +269,7 @@ function setUpCamera(root) {
   function onResults(results) {
     if (!state.running) return;
     const landmarks = results.poseLandmarks || null;
-    draw(landmarks);
+    drawSkeleton(el.canvas, el.video, landmarks);
     const socket = state.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > SEND_BUFFER_LIMIT) return;
     socket.send(
@@ -292,38 +281,6 @@ function setUpCamera(root) {
         landmarks: landmarkNumbers(landmarks),
       }),
     );
-  }
-
-  function draw(landmarks) {
-    const { canvas, video } = el;
-    if (canvas.width !== video.videoWidth || canvas.height !== video.videoHeight) {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-    }
-    const ctx = canvas.getContext("2d");
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (!landmarks) return;
-    const w = canvas.width;
-    const h = canvas.height;
-    const seen = (p) => (p.visibility ?? 1) > 0.5;
-    ctx.lineWidth = Math.max(2, w / 160);
-    ctx.strokeStyle = "#31c48d";
-    for (const [a, b] of poseConnections()) {
-      const p = landmarks[a];
-      const q = landmarks[b];
-      if (!p || !q || !seen(p) || !seen(q)) continue;
-      ctx.beginPath();
-      ctx.moveTo(p.x * w, p.y * h);
-      ctx.lineTo(q.x * w, q.y * h);
-      ctx.stroke();
-    }
-    ctx.fillStyle = "#ffffff";
-    for (const p of landmarks) {
-      if (!seen(p)) continue;
-      ctx.beginPath();
-      ctx.arc(p.x * w, p.y * h, ctx.lineWidth * 1.5, 0, 2 * Math.PI);
-      ctx.fill();
-    }
   }
 
   // ---- the analyzer's answers ----------------------------------------------------------------------------

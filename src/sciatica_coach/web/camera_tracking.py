@@ -1,0 +1,104 @@
+"""What one camera socket follows (the exercise under way and its analyzer) and the results it saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sciatica_coach.domain.motion import Analyzer, PoseFrame, create_analyzer
+from sciatica_coach.domain.motion.results import fault_text
+from sciatica_coach.web.camera_messages import ExerciseMessage, FinishMessage, FrameMessage, Message, MessageError
+
+
+def merge_camera(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Add a new stretch of camera results to what an exercise already holds (the camera may be used twice)."""
+    if not old:
+        return new
+    merged = {**old, **new}
+    for key in ("reps", "holds"):
+        merged[key] = list(old.get(key, [])) + list(new.get(key, []))
+    merged["warnings"] = list(dict.fromkeys([*old.get("warnings", []), *new.get("warnings", [])]))
+    for key in ("rep_count", "frames", "visible_frames"):
+        merged[key] = int(old.get(key, 0)) + int(new.get(key, 0))
+    by_side = dict(old.get("reps_by_side", {}))
+    for side, count in new.get("reps_by_side", {}).items():
+        by_side[side] = by_side.get(side, 0) + count
+    merged["reps_by_side"] = by_side
+    _add_fault_summary(merged)
+    return merged
+
+
+def _add_fault_summary(camera: dict[str, Any]) -> None:
+    """How often each fault was seen over the counted reps, and the words for it (for summaries)."""
+    counts: dict[str, int] = {}
+    for rep in camera.get("reps", []):
+        for fault in rep.get("faults", []):
+            counts[fault] = counts.get(fault, 0) + 1
+    camera["faults"] = counts
+    camera["fault_text"] = {fault: fault_text(fault) for fault in counts}
+
+
+@dataclass
+class Tracking:
+    """The exercise the camera is following on one socket."""
+
+    exercise_index: int
+    exercise_id: str
+    side: str
+    analyzer: Analyzer
+    frames: int = 0
+    last_t: float = -1.0
+
+    def result(self) -> dict[str, Any]:
+        """What to save: the analyzer's summary (reps, holds, warnings) and a count of each fault."""
+        result = self.analyzer.finish().to_dict()
+        _add_fault_summary(result)
+        return result
+
+
+@dataclass
+class CameraSocket:
+    """The state of one camera socket; `handle` answers each message and says what must be saved."""
+
+    exercise_ids: list[str]
+    tracking: Tracking | None = None
+    pending: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def handle(self, message: Message) -> dict[str, Any]:
+        """Apply one validated message; results to save are queued in `pending`."""
+        if isinstance(message, ExerciseMessage):
+            return self._exercise(message)
+        if isinstance(message, FinishMessage):
+            before = len(self.pending)
+            self.close()
+            saved = [{"exercise_index": i, "rep_count": r["rep_count"]} for i, r in self.pending[before:]]
+            return {"type": "finished", "saved": saved}
+        return self._frame(message)
+
+    def close(self) -> None:
+        """Queue the results of the exercise under way, if the camera saw anything."""
+        if self.tracking is not None and self.tracking.frames:
+            self.pending.append((self.tracking.exercise_index, self.tracking.result()))
+        self.tracking = None
+
+    def _exercise(self, message: ExerciseMessage) -> dict[str, Any]:
+        index = message.exercise_index
+        if index >= len(self.exercise_ids) or self.exercise_ids[index] != message.exercise_id:
+            raise MessageError(f"this session has no exercise {message.exercise_id[:40]!r} at position {index}")
+        if self.tracking is not None and self.tracking.exercise_index == index:
+            self.tracking.side = message.side
+        else:
+            self.close()
+            self.tracking = Tracking(index, message.exercise_id, message.side, create_analyzer(message.exercise_id))
+        return {"type": "exercise", "exercise_id": message.exercise_id, "exercise_index": index, "side": message.side}
+
+    def _frame(self, message: FrameMessage) -> dict[str, Any]:
+        tracking = self.tracking
+        if tracking is None:
+            raise MessageError("say which exercise is under way (an exercise message) before sending frames")
+        if message.t < tracking.last_t:
+            raise MessageError("frame times must not go backwards")
+        tracking.last_t = message.t
+        status = tracking.analyzer.update(PoseFrame(message.t, message.landmarks, message.width, message.height))
+        tracking.frames += 1
+        return {"type": "status", "exercise_index": tracking.exercise_index, **status.to_dict()}
