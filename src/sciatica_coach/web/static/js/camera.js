@@ -260,6 +260,7 @@ function setUpCamera(root) {
       try {
         await state.pose.send({ image: el.video });
       } catch (error) {
+        console.warn("camera coach: pose tracking failed on a frame", error);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -275,7 +276,7 @@ function setUpCamera(root) {
     socket.send(
       JSON.stringify({
         type: "frame",
-        t: round(state.frameT, 3),
+        t: Math.round(state.frameT * 1000) / 1000,
         width: el.video.videoWidth,
         height: el.video.videoHeight,
         landmarks: landmarkNumbers(landmarks),
