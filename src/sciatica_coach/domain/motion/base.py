@@ -47,7 +47,7 @@ class Analyzer:
         self.th = thresholds
         self.counter = Counter(rest, peak, thresholds.counting)
         self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
-        self.azimuth = Smoother(0.5, 0.25)
+        self.azimuth = Smoother(thresholds.tracking.view_smoothing, thresholds.tracking.rate_window)
         self.view = "unknown"
         self.near = ""  # the body side turned to the camera
         self.live_side = ""  # the side of the rep under way (or the last one)
@@ -138,7 +138,7 @@ class Analyzer:
     def _see(self, t: float, points: Points, reading: Reading) -> None:
         phase = self.counter.phase
         if phase in (Phase.SETUP, Phase.REST):
-            lying = self.lying or posture.is_lying(points)
+            lying = self.lying or posture.is_lying(points, self.th.posture)
             self.azimuth.update(t, posture.azimuth(points, lying, self.th.tracking.shoulder_width_ratio))
             self.view = view_name(self.azimuth.value, self.th.tracking.side_view_max, self.th.tracking.front_view_min)
         if self.view not in self.views:
@@ -150,7 +150,7 @@ class Analyzer:
         self._last_good = t
         self.visible_frames += 1
         self._views[self.view] += 1
-        self._postures[posture.posture(points)] += 1
+        self._postures[posture.posture(points, self.th.posture)] += 1
         self._clarity_now = reading.clarity * VIEW_CONFIDENCE.get(self.view, 0.6)
         if reading.side and self.counter.trace is not None:
             self.live_side = reading.side
@@ -272,7 +272,7 @@ class Analyzer:
         reason = self._reasons.most_common(1)[0][0] if self._reasons else ""
         if self.visible_frames == 0:
             warnings.append(f"{NOT_VISIBLE}: {reason}." if reason else f"{NOT_VISIBLE}.")
-        elif self.frames and hidden / self.frames > 0.25:
+        elif self.frames and hidden / self.frames > self.th.tracking.hidden_warning:
             share = round(100 * hidden / self.frames)
             warnings.append(f"{NOT_VISIBLE} for {share}% of the frames: {reason}.")
         if self._interrupted:
@@ -290,14 +290,3 @@ class Analyzer:
             exercise=self.exercise_id, reps=list(self.reps), holds=list(self.holds), warnings=warnings,
             frames=self.frames, visible_frames=self.visible_frames, observations=observations,
         )  # fmt: skip
-
-
-def side_points_seen(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> Sight:
-    """Sight check of named points of one side."""
-    from sciatica_coach.domain.motion.geometry import SIDE_POINTS, check_sight
-
-    indices = tuple(SIDE_POINTS[side][n] for n in names)
-    return check_sight(points, indices, th.tracking.min_visibility, th.tracking.frame_margin)
-
-
-__all__ = ["Analyzer", "Reading", "side_points_seen"]

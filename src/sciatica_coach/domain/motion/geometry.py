@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.landmarks import LandmarkArray
+from sciatica_coach.domain.motion.thresholds import Thresholds
 
 Point = tuple[float, float]
 
@@ -116,7 +117,7 @@ def view_azimuth(width_ratio: float, lying: bool, square_on_ratio: float) -> flo
 
 
 def view_name(azimuth: float, side_max: float, front_min: float) -> str:
-    """ "side", "three-quarter" or "front" for a camera azimuth."""
+    """The view for a camera azimuth: side, three-quarter or front."""
     if azimuth <= side_max:
         return "side"
     if azimuth < front_min:
@@ -140,3 +141,15 @@ def check_sight(points: Points, indices: tuple[int, ...], min_visibility: float,
     if min(points.vis[i] for i in indices) < min_visibility:
         return Sight(False, "more light, or a clearer view of your body")
     return Sight(True)
+
+
+def side_points_seen(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> Sight:
+    """Sight check of the named points (e.g. "hip", "knee") of one side."""
+    indices = tuple(SIDE_POINTS[side][n] for n in names)
+    return check_sight(points, indices, th.tracking.min_visibility, th.tracking.frame_margin)
+
+
+def clarity(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> float:
+    """0-1: how clearly the named points of one side are seen."""
+    lowest = points.side_visibility(side, names)
+    return min(1.0, max(0.0, (lowest - th.tracking.clarity_floor) / th.tracking.clarity_span))

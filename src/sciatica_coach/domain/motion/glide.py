@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sciatica_coach.domain.motion import posture
-from sciatica_coach.domain.motion.base import Analyzer, Reading, side_points_seen
+from sciatica_coach.domain.motion.base import Analyzer, Reading
 from sciatica_coach.domain.motion.counter import Phase, Trace
-from sciatica_coach.domain.motion.geometry import SIDE_POINTS, Points, Sight, angle_at, check_sight, elevation
+from sciatica_coach.domain.motion.geometry import (
+    SIDE_POINTS,
+    Points,
+    Sight,
+    angle_at,
+    check_sight,
+    clarity,
+    elevation,
+    side_points_seen,
+)
 from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
 NEAR = ("shoulder", "hip", "knee", "ankle")
 LEGS = (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
-FAR_LEG_VISIBILITY = 0.2  # the far leg is half hidden from the side; it only needs to be roughly placed
 
 
 @dataclass(slots=True)
@@ -51,11 +59,11 @@ class NerveGlide(Analyzer):
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """The higher leg's elevation (hip to ankle above the floor line) is the rep signal."""
-        self.near = posture.near_side(points, self.near)
+        self.near = posture.near_side(points, self.near, self.th.tracking.near_side_margin)
         sight = side_points_seen(points, self.near, NEAR, self.th)
         if sight.ok:
             tr = self.th.tracking
-            sight = check_sight(points, LEGS, FAR_LEG_VISIBILITY, tr.frame_margin)
+            sight = check_sight(points, LEGS, self.g.far_leg_visibility, tr.frame_margin)
         if not sight.ok:
             return sight, None
         for leg in ("left", "right"):
@@ -67,15 +75,15 @@ class NerveGlide(Analyzer):
         hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
         self._trunk = posture.trunk_elevation(points)
         self._head = elevation(hips, points.mid(L.LEFT_EAR, L.RIGHT_EAR))
-        lying = posture.is_lying(points) or abs(self._trunk) < self.g.trunk_max
+        lying = posture.is_lying(points, self.th.posture) or abs(self._trunk) < self.g.trunk_max
         ready = lying and self._legs[down] < self.g.other_leg_max and self._trunk < self.g.trunk_max
         resting = self.counter.phase in (Phase.SETUP, Phase.REST) and ready and self._legs[up] < self.g.rest
         if resting:
             base = self._head_base
-            self._head_base = self._head if base is None else base + (self._head - base) * 0.1
+            rate = self.th.tracking.baseline_rate
+            self._head_base = self._head if base is None else base + (self._head - base) * rate
         self._observe(lying, up)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEAR) - 0.3) / 0.5))
-        return sight, Reading(self._legs[up], ready, up, clarity)
+        return sight, Reading(self._legs[up], ready, up, clarity(points, self.near, NEAR, self.th))
 
     def _observe(self, lying: bool, up: str) -> None:
         if lying:
@@ -110,7 +118,8 @@ class NerveGlide(Analyzer):
             notes.sat_up = True
         if phase is Phase.RETURN:
             notes.fastest_drop = max(notes.fastest_drop, -self.signal.rate)
-        ripe = phase is Phase.RETURN or (phase is Phase.HOLD and trace.peak_t is not None and t - trace.peak_t > 0.6)
+        held = trace.peak_t is not None and t - trace.peak_t > self.g.head_judged_after
+        ripe = phase is Phase.RETURN or (phase is Phase.HOLD and held)
         if ripe and not notes.head_judged and self._head_base is not None:
             notes.head_judged = True
             if notes.best_head < self.g.head_lift:
@@ -150,7 +159,8 @@ class NerveGlide(Analyzer):
             seen["lying"] = "yes" if self._lying_frames > self.visible_frames / 2 else "no"
         if self._knee_frames:
             share = self._straight_frames / self._knee_frames
-            seen["knees"] = "straight" if share >= 0.6 else ("bent" if share <= 0.4 else "mixed")
+            straight = self.g.straight_share
+            seen["knees"] = "straight" if share >= straight else ("bent" if share <= 1 - straight else "mixed")
             seen["both_legs_up"] = "yes" if self._both_legs > self._knee_frames / 2 else "no"
         return seen
 

@@ -6,15 +6,23 @@ import math
 from dataclasses import dataclass
 
 from sciatica_coach.domain.motion import posture
-from sciatica_coach.domain.motion.base import Analyzer, Reading, side_points_seen
+from sciatica_coach.domain.motion.base import Analyzer, Reading
 from sciatica_coach.domain.motion.counter import Phase, Trace
-from sciatica_coach.domain.motion.geometry import SIDE_POINTS, Points, Sight, foreshortened_tilt, rotation_toward, tilt
+from sciatica_coach.domain.motion.geometry import (
+    SIDE_POINTS,
+    Points,
+    Sight,
+    clarity,
+    foreshortened_tilt,
+    rotation_toward,
+    side_points_seen,
+    tilt,
+)
 from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
 NEEDED = ("shoulder", "hip", "knee", "ankle")
-FORESHORTENING_SLACK = 0.97  # a segment up to 3% shorter than its standing length reads as upright (jitter)
 
 
 @dataclass(slots=True)
@@ -51,16 +59,17 @@ class HipHinge(Analyzer):
         self._shape: Shape | None = None
         self._notes = HingeNotes()
         self._calibrated = False
-        self._knee = Smoother(0.1, 0.25)
-        self._trunk = Smoother(0.1, 0.25)
+        detail = (thresholds.tracking.detail_smoothing, thresholds.tracking.rate_window)
+        self._knee = Smoother(*detail)
+        self._trunk = Smoother(*detail)
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
-        self.near = posture.near_side(points, self.near)
+        self.near = posture.near_side(points, self.near, self.th.tracking.near_side_margin)
         sight = side_points_seen(points, self.near, NEEDED, self.th)
         if not sight.ok:
             return sight, None
-        on_feet = posture.is_on_feet(points, square_torso=False)
+        on_feet = posture.is_on_feet(points, square_torso=False, p=self.th.posture)
         sp = SIDE_POINTS[self.near]
         shoulders = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
         hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
@@ -75,25 +84,24 @@ class HipHinge(Analyzer):
         shank = self._tilt(knee, ankle, shank_len, self._ref_shank)
         hips_back = 0.0
         if self._hip_x_base is not None and self._ref_trunk > 0:
-            turned = math.cos(math.radians(min(self.azimuth.value, 60.0)))  # the shift shrinks as the camera turns
+            turned = math.cos(math.radians(min(self.azimuth.value, self.h.turned_max)))  # shrinks as the camera turns
             hips_back = (self._hip_x_base - hips[0]) * self._facing / self._ref_trunk / turned
         knee_bend = self._knee.update(t, thigh + shank)
         trunk_now = self._trunk.update(t, trunk)
         self._shape = Shape(trunk_now, thigh, knee_bend, self._head_drop(points) - self._head_base, hips_back)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEEDED) - 0.3) / 0.5))
-        return sight, Reading(trunk + thigh, on_feet, "", clarity)
+        return sight, Reading(trunk + thigh, on_feet, "", clarity(points, self.near, NEEDED, self.th))
 
     def _tilt(self, top: tuple[float, float], bottom: tuple[float, float], seen: float, ref: float) -> float:
         flat = tilt(top, bottom)
         if self.view == "side" or ref <= 0:
             return flat
-        deep = foreshortened_tilt(top, bottom, max(ref, seen) * FORESHORTENING_SLACK)
+        deep = foreshortened_tilt(top, bottom, max(ref, seen) * self.h.foreshortening_slack)
         return deep if self.view == "front" else max(flat, deep)
 
     def _calibrate(self, points: Points, trunk: float, thigh: float, shank: float, hip_x: float) -> None:
         """Standing tall: remember segment lengths, the hips' place and the head's usual line."""
         first = self._ref_trunk <= 0
-        k = 1.0 if first else 0.1
+        k = 1.0 if first else self.th.tracking.baseline_rate
         self._calibrated = True
         self._ref_trunk += (trunk - self._ref_trunk) * k
         self._ref_thigh += (thigh - self._ref_thigh) * k
@@ -139,8 +147,9 @@ class HipHinge(Analyzer):
         if phase is not Phase.RETURN or bottom is None:
             return []
         faults = self._bottom_faults(bottom)
-        judge = notes.knees_first is None and bottom.knee > 20 and bottom.trunk > 20 and self.view != "front"
-        if judge and (bottom.knee - shape.knee) / bottom.knee >= 0.7:
+        h = self.h
+        judge = notes.knees_first is None and min(bottom.knee, bottom.trunk) > h.min_range and self.view != "front"
+        if judge and (bottom.knee - shape.knee) / bottom.knee >= h.knees_straight:
             notes.knees_first = (bottom.trunk - shape.trunk) / bottom.trunk < self.h.knees_first_trunk
             if notes.knees_first and "squat-pattern" not in faults:
                 faults.append("knees-first")
@@ -152,7 +161,7 @@ class HipHinge(Analyzer):
             faults.append("squat-pattern")
         if not self._calibrated:
             return faults  # no standing reference for the back
-        folded = bottom.trunk > 45 and self.view != "front" and bottom.hips_back < self.h.hips_back_min
+        folded = bottom.trunk > self.h.fold_tilt and self.view != "front" and bottom.hips_back < self.h.hips_back_min
         if bottom.head_drop > self.h.rounding or folded:
             faults.append("rounded-back")
         return faults

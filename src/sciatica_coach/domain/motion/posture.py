@@ -6,10 +6,7 @@ import math
 
 from sciatica_coach.domain.motion.geometry import Points, elevation, view_azimuth
 from sciatica_coach.domain.motion.landmarks import Landmark as L
-
-LYING_MAX_TRUNK = 35.0  # trunk elevation (hip->shoulder above horizontal) of someone lying
-END_VIEW_RATIO = 1.1  # shoulder width over seen torso length above which the torso points at the camera
-ON_FEET_DROP = 0.6  # ankles below the hips by this share of the hip->ankle length: on the feet
+from sciatica_coach.domain.motion.thresholds import DEFAULT, Posture
 
 
 def trunk_elevation(points: Points) -> float:
@@ -35,28 +32,28 @@ def _ankle_drop(points: Points) -> float:
     return max(drops) if drops else 0.0
 
 
-def is_lying(points: Points) -> bool:
+def is_lying(points: Points, p: Posture = DEFAULT.posture) -> bool:
     """Trunk level with the floor, or pointing at the camera (seen from the head or feet end)."""
-    if width_ratio(points) > END_VIEW_RATIO:
+    if width_ratio(points) > p.end_view_ratio:
         return True
-    return abs(trunk_elevation(points)) < LYING_MAX_TRUNK and _ankle_drop(points) < ON_FEET_DROP
+    return abs(trunk_elevation(points)) < p.lying_max_trunk and _ankle_drop(points) < p.on_feet_drop
 
 
-def is_on_feet(points: Points, square_torso: bool = True) -> bool:
+def is_on_feet(points: Points, square_torso: bool = True, p: Posture = DEFAULT.posture) -> bool:
     """Shoulders above the hips and the ankles well below them; with `square_torso`, also a torso not pointing at
     the camera (leave it out for someone bending toward the camera)."""
     shoulders_y = (points.ys[L.LEFT_SHOULDER] + points.ys[L.RIGHT_SHOULDER]) * 0.5
     hips_y = (points.ys[L.LEFT_HIP] + points.ys[L.RIGHT_HIP]) * 0.5
-    if shoulders_y >= hips_y or _ankle_drop(points) < ON_FEET_DROP:
+    if shoulders_y >= hips_y or _ankle_drop(points) < p.on_feet_drop:
         return False
-    return not square_torso or width_ratio(points) < END_VIEW_RATIO
+    return not square_torso or width_ratio(points) < p.end_view_ratio
 
 
-def posture(points: Points) -> str:
-    """ "lying", "standing" or "other"."""
-    if is_on_feet(points):
+def posture(points: Points, p: Posture = DEFAULT.posture) -> str:
+    """One word for the body: lying, standing or other."""
+    if is_on_feet(points, p=p):
         return "standing"
-    if is_lying(points):
+    if is_lying(points, p):
         return "lying"
     return "other"
 
@@ -75,13 +72,13 @@ def knee_angle(points: Points, side: str) -> float:
     return angle_at(points.p(L.RIGHT_HIP), points.p(L.RIGHT_KNEE), points.p(L.RIGHT_ANKLE))
 
 
-def near_side(points: Points, current: str) -> str:
+def near_side(points: Points, current: str, margin: float = DEFAULT.tracking.near_side_margin) -> str:
     """The side turned to the camera (better seen), switching only on a clear difference."""
     left = sum(points.vis[i] for i in (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE))
     right = sum(points.vis[i] for i in (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
-    if current == "left" and right > left + 0.4:
+    if current == "left" and right > left + margin:
         return "right"
-    if current == "right" and left > right + 0.4:
+    if current == "right" and left > right + margin:
         return "left"
     if current not in ("left", "right"):
         return "left" if left >= right else "right"

@@ -5,15 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sciatica_coach.domain.motion import posture
-from sciatica_coach.domain.motion.base import Analyzer, Reading, side_points_seen
+from sciatica_coach.domain.motion.base import Analyzer, Reading
 from sciatica_coach.domain.motion.counter import Phase, Trace
-from sciatica_coach.domain.motion.geometry import SIDE_POINTS, Points, Sight, angle_at, elevation
+from sciatica_coach.domain.motion.geometry import (
+    SIDE_POINTS,
+    Points,
+    Sight,
+    angle_at,
+    clarity,
+    elevation,
+    side_points_seen,
+)
 from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
 NEEDED = ("shoulder", "elbow", "wrist", "hip", "knee")
-GOT_UP = 3.0  # a hip rise this many times the pelvis-lift limit means getting up, not a press-up
 
 
 @dataclass(slots=True)
@@ -42,12 +49,13 @@ class PronePressUp(Analyzer):
         self._hip_rise = 0.0
         self._thigh_rise = 0.0
         self._notes = PressNotes()
-        self._hip = Smoother(0.15, 0.25)
-        self._thigh = Smoother(0.15, 0.25)
+        detail = (thresholds.tracking.detail_smoothing, thresholds.tracking.rate_window)
+        self._hip = Smoother(*detail)
+        self._thigh = Smoother(*detail)
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Trunk elevation (hips to shoulders above the floor line) is the rep signal."""
-        self.near = posture.near_side(points, self.near)
+        self.near = posture.near_side(points, self.near, self.th.tracking.near_side_margin)
         sight = side_points_seen(points, self.near, NEEDED, self.th)
         if not sight.ok:
             return sight, None
@@ -56,22 +64,23 @@ class PronePressUp(Analyzer):
         self._elbow = angle_at(points.p(sp["shoulder"]), points.p(sp["elbow"]), points.p(sp["wrist"]))
         hip_y = (points.ys[L.LEFT_HIP] + points.ys[L.RIGHT_HIP]) * 0.5
         thigh = elevation(points.p(sp["knee"]), points.p(sp["hip"]))
-        lying = trunk < self.p.lying_max and not posture.is_on_feet(points)
+        lying = trunk < self.p.lying_max and not posture.is_on_feet(points, p=self.th.posture)
         at_rest = self.counter.phase in (Phase.SETUP, Phase.REST) and lying and trunk < self.p.rest
         if at_rest:
             torso = points.torso_length()
             if self._hip_y_base is None:
                 self._hip_y_base, self._thigh_base, self._torso_ref = hip_y, thigh, torso
             else:
-                self._hip_y_base += (hip_y - self._hip_y_base) * 0.1
-                self._thigh_base += (thigh - self._thigh_base) * 0.1
-                self._torso_ref += (torso - self._torso_ref) * 0.1
+                k = self.th.tracking.baseline_rate
+                self._hip_y_base += (hip_y - self._hip_y_base) * k
+                self._thigh_base += (thigh - self._thigh_base) * k
+                self._torso_ref += (torso - self._torso_ref) * k
             self._notes.elbow_start = self._elbow
         if self._hip_y_base is not None and self._torso_ref > 0:
             self._hip_rise = self._hip.update(t, (self._hip_y_base - hip_y) / self._torso_ref)
             self._thigh_rise = self._thigh.update(t, thigh - self._thigh_base)
-        clarity = min(1.0, max(0.0, (points.side_visibility(self.near, NEEDED) - 0.3) / 0.5))
-        return sight, Reading(trunk, lying or self.counter.phase not in (Phase.SETUP, Phase.REST), "", clarity)
+        ready = lying or self.counter.phase not in (Phase.SETUP, Phase.REST)
+        return sight, Reading(trunk, ready, "", clarity(points, self.near, NEEDED, self.th))
 
     def on_break(self) -> None:
         """A new framing: the floor line must be learnt again."""
@@ -100,8 +109,9 @@ class PronePressUp(Analyzer):
     def accept(self, trace: Trace) -> bool:
         """A press-up straightens the elbows; hips rising far means getting up, which is not counted."""
         notes = self._notes
-        pressed = notes.elbow_best - notes.elbow_start >= self.p.elbow_extension or notes.elbow_best > 150
-        return pressed and notes.hip_rise < self.p.pelvis_lift * GOT_UP
+        p = self.p
+        pressed = notes.elbow_best - notes.elbow_start >= p.elbow_extension or notes.elbow_best > p.elbow_straight
+        return pressed and notes.hip_rise < p.pelvis_lift * p.got_up
 
     def extra_observations(self) -> dict[str, str]:
         """Highest press."""

@@ -23,6 +23,22 @@ class Tracking:
     side_view_max: float = 30.0  # camera azimuth (0 = side-on) up to which the view is "side"
     front_view_min: float = 60.0  # azimuth from which the view is "front" (or the head/feet end)
     shoulder_width_ratio: float = 0.66  # shoulder width / torso length of an average adult seen square-on
+    view_smoothing: float = 0.5  # time constant of the smoothed camera azimuth
+    detail_smoothing: float = 0.1  # time constant for the smoothed angles faults are judged on
+    baseline_rate: float = 0.1  # share of each resting frame blended into what "at rest" looks like
+    clarity_floor: float = 0.3  # visibility at which a frame's clarity is 0 ...
+    clarity_span: float = 0.5  # ... rising to 1 this much higher
+    near_side_margin: float = 0.4  # summed visibility lead the other side needs before it counts as nearer
+    hidden_warning: float = 0.25  # warn when the person could not be seen for more than this share of the frames
+
+
+@dataclass(frozen=True)
+class Posture:
+    """Telling lying from standing."""
+
+    lying_max_trunk: float = 35.0  # trunk elevation (hip to shoulder above horizontal) of someone lying
+    end_view_ratio: float = 1.1  # shoulder width over seen torso length above which the torso points at the camera
+    on_feet_drop: float = 0.6  # ankles below the hips by this share of the hip-to-ankle length: on the feet
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,9 @@ class Glide:
     fast_drop_speed: float = 60.0  # mean lowering speed (degrees per second) that is a drop
     fast_drop_peak: float = 140.0  # peak lowering speed that is a drop
     hold_target: float = 5.0
+    far_leg_visibility: float = 0.2  # the far leg is half hidden from the side; it only needs to be roughly placed
+    head_judged_after: float = 0.6  # seconds at the top before a missing head lift is cued
+    straight_share: float = 0.6  # share of raised-leg frames with a straight knee that makes "knees straight"
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,8 @@ class PressUp:
     pelvis_angle: float = 14.0  # thigh elevation (knee to hip above horizontal) that means the same
     elbow_extension: float = 15.0  # the elbows must open at least this much during the rise
     lying_max: float = 30.0  # trunk elevation at rest above which the person is not lying down
+    elbow_straight: float = 150.0  # an elbow angle over this counts as pressed, whatever it started from
+    got_up: float = 3.0  # a hip rise this many times the pelvis-lift limit is getting up, not a press-up
     hold_target: float = 1.5
 
 
@@ -80,6 +101,11 @@ class Hinge:
     knees_first_trunk: float = 0.35  # share of the trunk's rise done when the knees are 70% straight, below which
     # the knees led the stand-up
     standing_max_tilt: float = 25.0  # trunk tilt above which a person at rest is not standing tall
+    fold_tilt: float = 45.0  # trunk tilt past which the hips must have moved back (else folding at the waist)
+    min_range: float = 20.0  # knee bend and trunk tilt (at the bottom) needed before the stand-up order is judged
+    knees_straight: float = 0.7  # share of the knee bend undone at which the stand-up order is judged
+    foreshortening_slack: float = 0.97  # a segment this much shorter than standing still reads as upright (jitter)
+    turned_max: float = 60.0  # largest camera azimuth the hips' backward shift is corrected for
     hold_target: float = 1.0
 
 
@@ -89,6 +115,7 @@ class Thresholds:
 
     tracking: Tracking = field(default_factory=Tracking)
     counting: Counting = field(default_factory=Counting)
+    posture: Posture = field(default_factory=Posture)
     glide: Glide = field(default_factory=Glide)
     press_up: PressUp = field(default_factory=PressUp)
     hinge: Hinge = field(default_factory=Hinge)
