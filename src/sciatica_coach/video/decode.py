@@ -28,9 +28,17 @@ class VideoInfo:
         return self.frame_count / self.fps if self.fps > 0 else 0.0
 
 
-def _open(path: Path) -> Any:
-    import cv2
+def _cv2() -> Any:
+    """OpenCV, which comes with the `video` extra (mediapipe depends on it)."""
+    try:
+        import cv2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise VideoError("reading video needs OpenCV: pip install 'sciatica-coach[video]'") from exc
+    return cv2
 
+
+def _open(path: Path) -> Any:
+    cv2 = _cv2()
     if not path.is_file():
         raise VideoError(f"no such file: {path}")
     capture = cv2.VideoCapture(str(path))
@@ -42,8 +50,7 @@ def _open(path: Path) -> Any:
 
 def probe(path: Path) -> VideoInfo:
     """Read a clip's size and timing, or raise VideoError when it is missing or unreadable."""
-    import cv2
-
+    cv2 = _cv2()
     capture = _open(path)
     try:
         ok, _ = capture.read()
@@ -63,8 +70,7 @@ def probe(path: Path) -> VideoInfo:
 
 def frames(path: Path, start: float = 0.0, end: float | None = None) -> Iterator[tuple[float, Any]]:
     """Yield (time in seconds, BGR image) for each frame with start <= time < end."""
-    import cv2
-
+    cv2 = _cv2()
     info = probe(path)
     capture = _open(path)
     try:

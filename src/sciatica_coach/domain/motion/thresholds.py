@@ -16,6 +16,7 @@ class Tracking:
     fresh_view: float = 0.5  # seconds after the recording's first usable frame in which a rep under way is picked up
     smoothing: float = 0.12  # time constant of the signal's exponential smoothing
     rate_window: float = 0.25  # seconds over which the signal's rate of change is measured
+    # Camera cuts (edited videos) are told from movement at video frame rates (15 fps and up).
     cut_speed: float = 2.5  # landmark speed (body sizes per second, 3rd quartile of the points) of a camera cut ...
     cut_jump: float = 2.2  # ... when it is also this many times the speed of the frame before (a jump, not a move)
     cut_jump_floor: float = 0.3  # ... plus this (body sizes per second), so a still body's jitter is no jump
