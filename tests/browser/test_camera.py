@@ -1,7 +1,8 @@
 """The camera coach in Chromium with a real clip as a fake camera: it counts the reps, and only numbers leave the page.
 
-Pose runs in the browser on software WebGL at roughly one frame a second, so the clip is slowed down until each rep
-spans a couple of dozen analysed frames. The test takes about three minutes.
+Pose runs in the browser on software WebGL at roughly one frame a second, so the clip is slowed down 8 times (each rep
+then spans 30-50 analysed frames) and the session clock slowed as much, so frame times keep the clip's real pace.
+The counting test takes about four and a half minutes.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
+import sciatica_coach
 from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
 from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, clear_to_exercise
 from browser.player_steps import start_session
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import ExerciseSession
+from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
 
 CLIP = "hinge-deadlift-side.mp4"
 SLOWDOWN = 8.0
-MAX_MESSAGE_CHARS = 8192
 FRAME_KEYS = {"type", "t", "width", "height", "landmarks"}
+POSE_JS = Path(sciatica_coach.__file__).parent / "web" / "static" / "vendor" / "pose" / "pose.js"
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
@@ -33,6 +36,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 @pytest.fixture
 def fake_camera(tmp_path: Path) -> FakeCamera:
     """The labelled hinge clip as a slowed-down MJPEG in tmp (skips when ../shared/media is absent)."""
+    if not POSE_JS.exists():
+        pytest.fail(f"{POSE_JS} is missing: run `make assets` (copies @mediapipe/pose from node_modules)")
     clip = labelled_clip(CLIP)
     assert clip.exercise == "hip-hinge"
     return make_fake_camera(clip, tmp_path, SLOWDOWN)
