@@ -132,6 +132,8 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
             socket.on("framereceived", lambda payload: answers.append(payload))
 
     page.on("websocket", watch)
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.post_data or "") if request.method != "GET" else None)
     session_id = start_session(page, live_server.url)
     for _ in range(2):  # nerve glide and press-up skipped: on to the hip hinge
         page.locator("#skip").click()
@@ -166,6 +168,9 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
 
     frames = assert_only_landmark_numbers(sent)
     assert frames >= 4 * true_reps
+    assert all(isinstance(answer, str) for answer in answers)
+    for body in posted:  # nor did any other request carry a picture
+        assert len(body) < MAX_MESSAGE_CHARS and "data:" not in body and "base64" not in body.lower(), body[:200]
     print(
         f"\ncamera test: {counted} reps counted (true {true_reps}), {frames} frames sent "
         f"({frames / (time.monotonic() - camera_on):.2f}/s), count reached after {reached - camera_on:.0f} s "
