@@ -31,7 +31,7 @@ export async function createPoseTracker(base, onResults) {
   const pose = new window.Pose({ locateFile: (file) => base + file });
   pose.setOptions({
     modelComplexity: 1, // the full model: the only one we ship
-    smoothLandmarks: true,
+    smoothLandmarks: true, // as in the offline analysis (video/pose.py), so live and offline landmarks agree
     enableSegmentation: false,
     minDetectionConfidence: 0.5,
     minTrackingConfidence: 0.5,
