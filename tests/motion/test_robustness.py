@@ -80,7 +80,8 @@ def _dimmed(landmarks: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
 def test_a_camera_cut_during_a_hold_counts_that_rep_once_with_lower_confidence() -> None:
     side = generate(SyntheticSpec(exercise="nerve-glide", reps=3))
     turned = generate(SyntheticSpec(exercise="nerve-glide", reps=3, view="three-quarter"))
-    cut = next(i for i, f in enumerate(side) if f.t >= 1.5 + 12.0 + 3.0 + 2.5)  # mid-hold of the second rep
+    # rest 1.5 s, then each rep: 3 s up, 5 s hold, 4 s down, 1.5 s rest; cut halfway through the second hold
+    cut = next(i for i, f in enumerate(side) if f.t >= 1.5 + 13.5 + 3.0 + 2.5)
     result, _ = analyse("nerve-glide", side[:cut] + turned[cut:])
     assert result.rep_count == 3
     confidences = [rep.confidence for rep in result.reps]

@@ -143,10 +143,13 @@ def check_sight(points: Points, indices: tuple[int, ...], min_visibility: float,
     return Sight(True)
 
 
-def side_points_seen(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> Sight:
+def side_points_seen(
+    points: Points, side: str, names: tuple[str, ...], th: Thresholds, min_visibility: float | None = None
+) -> Sight:
     """Sight check of the named points (e.g. "hip", "knee") of one side."""
     indices = tuple(SIDE_POINTS[side][n] for n in names)
-    return check_sight(points, indices, th.tracking.min_visibility, th.tracking.frame_margin)
+    lowest = th.tracking.min_visibility if min_visibility is None else min_visibility
+    return check_sight(points, indices, lowest, th.tracking.frame_margin)
 
 
 def clarity(points: Points, side: str, names: tuple[str, ...], th: Thresholds) -> float:

@@ -22,7 +22,8 @@ from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
-NEEDED = ("shoulder", "hip", "knee", "ankle")
+NEEDED = ("shoulder", "hip", "knee")  # the rep signal; the ankle (often hidden by a weight) only has to be placed
+FOOT = ("ankle",)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,8 @@ class HipHinge(Analyzer):
         """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
         self.near = posture.near_side(points, self.near, self.th.tracking.near_side_margin)
         sight = side_points_seen(points, self.near, NEEDED, self.th)
+        if sight.ok:
+            sight = side_points_seen(points, self.near, FOOT, self.th, self.h.ankle_visibility)
         if not sight.ok:
             return sight, None
         on_feet = posture.is_on_feet(points, square_torso=False, p=self.th.posture)
@@ -79,9 +82,10 @@ class HipHinge(Analyzer):
         standing = self.counter.phase in (Phase.SETUP, Phase.REST) and on_feet
         if standing and tilt(shoulders, hips) < self.h.standing_max_tilt:
             self._calibrate(points, trunk_len, thigh_len, shank_len, hips[0])
-        trunk = self._tilt(shoulders, hips, trunk_len, self._ref_trunk)
-        thigh = self._tilt(hip, knee, thigh_len, self._ref_thigh)
-        shank = self._tilt(knee, ankle, shank_len, self._ref_shank)
+        h = self.h
+        trunk = min(self._tilt(shoulders, hips, trunk_len, self._ref_trunk), h.max_trunk)
+        thigh = min(self._tilt(hip, knee, thigh_len, self._ref_thigh), h.max_thigh)  # beyond: a misplaced knee
+        shank = min(self._tilt(knee, ankle, shank_len, self._ref_shank), h.max_shank)
         hips_back = 0.0
         if self._hip_x_base is not None and self._ref_trunk > 0:
             turned = math.cos(math.radians(min(self.azimuth.value, self.h.turned_max)))  # shrinks as the camera turns

@@ -107,6 +107,10 @@ class Hinge:
     knees_straight: float = 0.7  # share of the knee bend undone at which the stand-up order is judged
     foreshortening_slack: float = 0.97  # a segment this much shorter than standing still reads as upright (jitter)
     turned_max: float = 60.0  # largest camera azimuth the hips' backward shift is corrected for
+    ankle_visibility: float = 0.25  # the ankle, often hidden behind a weight or the other leg, need only be placed
+    max_trunk: float = 110.0  # tilts past these are misplaced landmarks, not bodies: capped
+    max_thigh: float = 120.0
+    max_shank: float = 60.0
     hold_target: float = 1.0
 
 
