@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -223,16 +224,7 @@ def skip(
     session_id: str, db: SessionDep, patient: CurrentPatient, library: LibraryDep, settings: SettingsDep
 ) -> dict[str, Any] | Response:
     """Skip the exercise under way."""
-    loaded = _mutate(db, patient.id, session_id, gated=True)
-    if isinstance(loaded, Response):
-        return loaded
-    row, flow = loaded
-    try:
-        flow.skip_exercise()
-    except FlowError as exc:
-        return _flow_error(exc)
-    _save(db, row, flow)
-    return _state(row, flow, False, settings, library)
+    return _act(db, patient.id, session_id, settings, library, gated=True, action=Flow.skip_exercise)
 
 
 @router.post("/api/sessions/{session_id}/stop", response_model=None)
@@ -240,12 +232,26 @@ def stop(
     session_id: str, db: SessionDep, patient: CurrentPatient, library: LibraryDep, settings: SettingsDep
 ) -> dict[str, Any] | Response:
     """Stop because it hurts: always allowed, even while gated. The exercise under way is flagged."""
-    loaded = _mutate(db, patient.id, session_id, gated=False)
+    return _act(db, patient.id, session_id, settings, library, gated=False, action=Flow.stop_for_pain)
+
+
+def _act(
+    db: Session,
+    patient_id: int,
+    session_id: str,
+    settings: Settings,
+    library: Library,
+    *,
+    gated: bool,
+    action: Callable[[Flow], object],
+) -> dict[str, Any] | Response:
+    """Load the session, apply one flow action, save, and answer with the new state."""
+    loaded = _mutate(db, patient_id, session_id, gated=gated)
     if isinstance(loaded, Response):
         return loaded
     row, flow = loaded
     try:
-        flow.stop_for_pain()
+        action(flow)
     except FlowError as exc:
         return _flow_error(exc)
     _save(db, row, flow)
