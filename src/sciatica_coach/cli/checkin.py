@@ -6,19 +6,18 @@ from collections.abc import Sequence
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.cli.common import console, fail, load_settings
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
 from sciatica_coach.cli.screen import RED_FLAG_EXIT_CODE, ask_yes_no, show_result
 from sciatica_coach.domain.adaptation import Change
 from sciatica_coach.domain.centralization import classify_change
 from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck, load_checkin_content
-from sciatica_coach.domain.content import ContentError, Library, load_library
+from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.instruments.sbi import load_sbi, score_sbi
 from sciatica_coach.domain.screening import load_red_flags
 from sciatica_coach.storage.checkins import checkin_symptoms, latest_checkin, save_morning_checkin, save_sbi
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
+from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import apply_adaptation, current_plan, respond_to_offer
 from sciatica_coach.storage.safety import record_screening
@@ -132,18 +131,9 @@ def checkin(
     """Morning check-in: pain, how far down each leg, numbness, weakness and the safety questions; then any change
     to your program with its reason. Exit code 3 when a warning sign is found (exercises are then locked)."""
     settings = load_settings()
-    try:
-        library = load_library()
-    except ContentError as exc:
-        fail(str(exc))
-    engine = make_engine(settings.database_url)
-    try:
-        factory = make_session_factory(engine)
+    library = load_content()
+    with open_database(settings) as factory:
         if sbi:
             _sbi(factory)
         else:
             _morning(factory, library)
-    except SQLAlchemyError as exc:
-        fail(f"could not use the database ({exc.__class__.__name__}); run `sciatica-coach db upgrade` first")
-    finally:
-        engine.dispose()

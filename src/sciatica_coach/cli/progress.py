@@ -8,14 +8,12 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from sciatica_coach.cli.common import console, fail, load_settings
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
 from sciatica_coach.domain.centralization import EFFECT_NAMES
-from sciatica_coach.domain.content import ContentError, load_library
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
 from sciatica_coach.domain.symptoms import REACH_LEVELS, reach_rank
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
+from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.progress import load_progress
 
@@ -89,18 +87,9 @@ def progress(
 ) -> None:
     """Show back and leg pain, how far down the leg, the weekly SBI and sessions done over time."""
     settings = load_settings()
-    try:
-        library = load_library()
-    except ContentError as exc:
-        fail(str(exc))
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db:
-            data = load_progress(db, default_patient(db).id, library, datetime.now(UTC).date(), days)
-    except SQLAlchemyError as exc:
-        fail(f"could not use the database ({exc.__class__.__name__}); run `sciatica-coach db upgrade` first")
-    finally:
-        engine.dispose()
+    library = load_content()
+    with open_database(settings) as factory, transaction(factory) as db:
+        data = load_progress(db, default_patient(db).id, library, datetime.now(UTC).date(), days)
     if png is None:
         render_text(data)
         return

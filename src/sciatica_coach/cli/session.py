@@ -8,22 +8,20 @@ from typing import Literal
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.cli.common import console, fail, load_settings
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
 from sciatica_coach.cli.keys import KeyReader, stdin_is_terminal
 from sciatica_coach.cli.session_checks import FixedAnswers, PromptAnswers, parse_pain, parse_reaches
 from sciatica_coach.cli.session_player import Outcome, Player
 from sciatica_coach.cli.speech import Speaker
 from sciatica_coach.domain.clock import ScaledClock, SystemClock
-from sciatica_coach.domain.content import ContentError, Library, load_library
+from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import PainReport, SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase, build_script
 from sciatica_coach.storage.checkins import record_exercise_check
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
-from sciatica_coach.storage.migrate import upgrade
+from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.models import ExerciseSession
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import current_prescription
@@ -102,23 +100,10 @@ def session(
     settings = load_settings()
     if settings.mode == "production" and speed != 1.0:
         fail("--speed is a demo and testing aid; it must stay 1.0 when SCIATICA_MODE=production")
-    try:
-        library = load_library()
-    except ContentError as exc:
-        fail(f"the program content is broken: {exc}")
-    try:
-        upgrade(settings.database_url)
-        engine = make_engine(settings.database_url)
-    except SQLAlchemyError as exc:
-        fail(f"could not open the database: {exc.__class__.__name__}")
-    try:
-        factory = make_session_factory(engine)
+    library = load_content()
+    with open_database(settings, migrate=True) as factory:
         loaded = _load(factory, library, resume)
         outcome = _play(loaded, factory, library, speed, speech, no_input, fixed)
-    except SQLAlchemyError as exc:
-        fail(f"could not save to the database ({exc.__class__.__name__}); progress up to the last phase is kept")
-    finally:
-        engine.dispose()
     _report(outcome, loaded, library, console)
 
 
