@@ -87,3 +87,17 @@ def test_a_camera_cut_during_a_hold_counts_that_rep_once_with_lower_confidence()
     confidences = [rep.confidence for rep in result.reps]
     assert confidences[1] < 0.7 <= min(confidences[0], confidences[2])
     assert any("cut off" in w for w in result.warnings)
+
+
+def test_misplaced_knees_at_the_bottom_do_not_change_the_hinge_count() -> None:
+    """Like a barbell hiding the legs: the knee points jump about while the person is bent over."""
+    rng = np.random.default_rng(2)
+    frames = []
+    for frame in generate(SyntheticSpec(exercise="hip-hinge", reps=4)):
+        landmarks = frame.landmarks
+        if landmarks is not None and landmarks[0, 1] > 0.3:  # head well below standing height: bent over
+            landmarks = landmarks.copy()
+            landmarks[25:29, :2] += rng.uniform(-0.15, 0.15, (4, 2))
+        frames.append(PoseFrame(frame.t, landmarks, frame.width, frame.height))
+    result, _ = analyse("hip-hinge", frames)
+    assert result.rep_count == 4

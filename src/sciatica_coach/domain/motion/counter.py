@@ -75,8 +75,6 @@ class Counter:
                 if self._rest_since is not None and t - self._rest_since >= self.c.min_rest:
                     self.trace = Trace(start=previous_t, start_seen=True)
                     self.phase = Phase.MOVE
-                else:
-                    self._rest_since = None  # a rep starts only from a settled rest, not from a flicker through it
             elif self._rest_since is None:
                 self._rest_since = t
             return None

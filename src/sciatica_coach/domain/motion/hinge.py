@@ -60,12 +60,15 @@ class HipHinge(Analyzer):
         self._shape: Shape | None = None
         self._notes = HingeNotes()
         self._calibrated = False
+        self._shoulder_y_base: float | None = None
         detail = (thresholds.tracking.detail_smoothing, thresholds.tracking.rate_window)
         self._knee = Smoother(*detail)
         self._trunk = Smoother(*detail)
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
-        """Hip flexion (trunk tilt plus thigh tilt) is the rep signal."""
+        """The rep signal: hip flexion (trunk tilt plus thigh tilt, degrees), or once standing height is known,
+        how far the shoulders dropped (in hundredths of the torso) when that is more: the shoulders stay well
+        tracked when a weight or the other leg hides the knees."""
         self.near = posture.near_side(points, self.near, self.th.tracking.near_side_margin)
         sight = side_points_seen(points, self.near, NEEDED, self.th)
         if sight.ok:
@@ -79,12 +82,14 @@ class HipHinge(Analyzer):
         hip, knee, ankle = points.p(sp["hip"]), points.p(sp["knee"]), points.p(sp["ankle"])
         trunk_len, thigh_len = points.torso_length(), points.dist(sp["hip"], sp["knee"])
         shank_len = points.dist(sp["knee"], sp["ankle"])
-        standing = self.counter.phase in (Phase.SETUP, Phase.REST) and on_feet
-        if standing and tilt(shoulders, hips) < self.h.standing_max_tilt:
-            self._calibrate(points, trunk_len, thigh_len, shank_len, hips[0])
         h = self.h
+        still = abs(self.signal.rate) < self.th.counting.hold_speed and self.signal.value < h.rest * 0.5
+        resting = self.counter.phase in (Phase.SETUP, Phase.REST) and still  # standing still: the reference
+        if resting and on_feet and tilt(shoulders, hips) < h.standing_max_tilt:
+            self._calibrate(points, trunk_len, thigh_len, shank_len, hips)
         trunk = min(self._tilt(shoulders, hips, trunk_len, self._ref_trunk), h.max_trunk)
-        thigh = min(self._tilt(hip, knee, thigh_len, self._ref_thigh), h.max_thigh)  # beyond: a misplaced knee
+        thigh_seen = self._tilt(hip, knee, thigh_len, self._ref_thigh)
+        thigh = min(thigh_seen, h.max_thigh)
         shank = min(self._tilt(knee, ankle, shank_len, self._ref_shank), h.max_shank)
         hips_back = 0.0
         if self._hip_x_base is not None and self._ref_trunk > 0:
@@ -93,7 +98,12 @@ class HipHinge(Analyzer):
         knee_bend = self._knee.update(t, thigh + shank)
         trunk_now = self._trunk.update(t, trunk)
         self._shape = Shape(trunk_now, thigh, knee_bend, self._head_drop(points) - self._head_base, hips_back)
-        return sight, Reading(trunk + thigh, on_feet, "", clarity(points, self.near, NEEDED, self.th))
+        flexion = trunk + thigh if thigh_seen <= h.max_thigh else 0.0  # a knee placed above the hip: misread
+        signal = trunk + thigh
+        if self._shoulder_y_base is not None and self._ref_trunk > 0:
+            drop = (shoulders[1] - self._shoulder_y_base) / self._ref_trunk * 100.0
+            signal = max(drop, flexion)
+        return sight, Reading(signal, on_feet, "", clarity(points, self.near, NEEDED, self.th))
 
     def _tilt(self, top: tuple[float, float], bottom: tuple[float, float], seen: float, ref: float) -> float:
         flat = tilt(top, bottom)
@@ -102,15 +112,19 @@ class HipHinge(Analyzer):
         deep = foreshortened_tilt(top, bottom, max(ref, seen) * self.h.foreshortening_slack)
         return deep if self.view == "front" else max(flat, deep)
 
-    def _calibrate(self, points: Points, trunk: float, thigh: float, shank: float, hip_x: float) -> None:
-        """Standing tall: remember segment lengths, the hips' place and the head's usual line."""
+    def _calibrate(self, points: Points, trunk: float, thigh: float, shank: float, hips: tuple[float, float]) -> None:
+        """Standing tall: remember segment lengths, the hips' place, the shoulders' height, the head's line."""
         first = self._ref_trunk <= 0
         k = 1.0 if first else self.th.tracking.baseline_rate
         self._calibrated = True
         self._ref_trunk += (trunk - self._ref_trunk) * k
         self._ref_thigh += (thigh - self._ref_thigh) * k
         self._ref_shank += (shank - self._ref_shank) * k
+        hip_x = hips[0]
         self._hip_x_base = hip_x if self._hip_x_base is None else self._hip_x_base + (hip_x - self._hip_x_base) * k
+        shoulder_y = (points.ys[L.LEFT_SHOULDER] + points.ys[L.RIGHT_SHOULDER]) * 0.5
+        base = self._shoulder_y_base
+        self._shoulder_y_base = shoulder_y if base is None else base + (shoulder_y - base) * k
         nose_x = points.xs[L.NOSE]
         ears_x = (points.xs[L.LEFT_EAR] + points.xs[L.RIGHT_EAR]) * 0.5
         if abs(nose_x - ears_x) > 1e-6:
@@ -130,6 +144,7 @@ class HipHinge(Analyzer):
         """New framing: the standing references no longer hold."""
         self._ref_trunk = self._ref_thigh = self._ref_shank = 0.0
         self._hip_x_base = None
+        self._shoulder_y_base = None
         self._calibrated = False
         self._knee.reset()
         self._trunk.reset()

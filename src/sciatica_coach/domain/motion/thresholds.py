@@ -17,7 +17,7 @@ class Tracking:
     smoothing: float = 0.12  # time constant of the signal's exponential smoothing
     rate_window: float = 0.25  # seconds over which the signal's rate of change is measured
     # Camera cuts (edited videos) are told from movement at video frame rates (15 fps and up).
-    cut_speed: float = 2.5  # landmark speed (body sizes per second, 3rd quartile of the points) of a camera cut ...
+    cut_speed: float = 2.5  # landmark speed (body sizes per second, median of the points) of a camera cut ...
     cut_jump: float = 2.2  # ... when it is also this many times the speed of the frame before (a jump, not a move)
     cut_jump_floor: float = 0.3  # ... plus this (body sizes per second), so a still body's jitter is no jump
     cut_scale_jump: float = 0.3  # a torso length change of this fraction between two frames also means a cut
@@ -94,8 +94,8 @@ class PressUp:
 class Hinge:
     """Standing hip hinge."""
 
-    rest: float = 25.0  # hip flexion (trunk tilt + thigh tilt) of standing tall
-    peak: float = 50.0  # hip flexion that makes a hinge
+    rest: float = 25.0  # hip flexion (trunk tilt + thigh tilt) of standing tall, or a shoulder drop of 25% of the torso
+    peak: float = 50.0  # hip flexion that makes a hinge, or a shoulder drop of half the torso
     squat_margin: float = 10.0  # thigh tilt exceeding trunk tilt by this much at the bottom: knees dominate
     rounding: float = 30.0  # head-and-upper-back drop below the trunk line (over standing) that is rounding
     hips_back_min: float = 0.12  # hips must move back this far (torso lengths) once the trunk tilts past 45 deg
@@ -109,7 +109,7 @@ class Hinge:
     turned_max: float = 60.0  # largest camera azimuth the hips' backward shift is corrected for
     ankle_visibility: float = 0.25  # the ankle, often hidden behind a weight or the other leg, need only be placed
     max_trunk: float = 110.0  # tilts past these are misplaced landmarks, not bodies: capped
-    max_thigh: float = 120.0
+    max_thigh: float = 110.0  # (a thigh past this is not counted into the hip flexion at all)
     max_shank: float = 60.0
     hold_target: float = 1.0
 
