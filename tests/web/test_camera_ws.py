@@ -232,6 +232,10 @@ def test_synthetic_hinge_reps_are_counted_live_and_saved_with_faults(app: FastAP
     assert camera["faults"].get("rounded-back", 0) >= 4
     assert camera["fault_text"]["rounded-back"] == "Keep your back long and flat."
     assert record.exercises[HINGE_INDEX].reps_done == {"": 0}  # self-reported reps are left alone
+    page = client.get(f"/history/{session_id}")
+    assert page.status_code == 200
+    assert "Camera counted</strong> 5 reps" in page.text
+    assert "Keep your back long and flat." in page.text
 
 
 def test_glide_sides_follow_the_player_and_are_saved_per_side(app: FastAPI, client: TestClient) -> None:

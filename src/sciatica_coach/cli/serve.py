@@ -14,7 +14,15 @@ def serve(
 ) -> None:
     """Start the web app (migrate first with `sciatica-coach db upgrade`)."""
     from sciatica_coach.web.app import create_app  # the web stack loads only when serving
+    from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
 
     settings = load_settings()
     app = create_app(settings)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+    # Camera messages are small landmark JSON; refuse anything larger before it is buffered.
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        ws_max_size=MAX_MESSAGE_CHARS * 4,
+    )

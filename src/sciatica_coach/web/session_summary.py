@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord
@@ -24,6 +25,7 @@ class ExerciseLine:
     pain_before: str
     pain_after: str
     note: str
+    camera: dict[str, Any] | None = None  # what the camera counted, when it was used
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def summarize(row: ExerciseSession, library: Library) -> SessionSummary:
             pain_before=pain(item.pain_before),
             pain_after=pain(item.pain_after),
             note=_note(item),
+            camera=item.camera,
         )
         for item in record.exercises
     ]
