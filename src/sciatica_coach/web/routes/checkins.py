@@ -101,7 +101,6 @@ async def submit_morning(
         record_screening(db, patient.id, "short", rf_answers)
         if check is not None:
             _save_morning(db, patient.id, check, library)
-        db.commit()
         return RedirectResponse("/safety", status_code=303)
     if problems or rf_missing or check is None:
         return _morning_page(request, templates, values, problems, rf_answers, rf_missing)
@@ -245,5 +244,4 @@ async def answer_offer(
         respond_to_offer(db, patient.id, library, rule_id, accept=answer == "accept")
     except OfferError as exc:
         raise HTTPException(409, f"{str(exc).capitalize()}; it may have been answered already.") from None
-    db.commit()
     return RedirectResponse("/plan#changes", status_code=303)

@@ -120,7 +120,6 @@ async def submit_screening(
             locked=bool(open_locks(db, patient.id)),
             assessed_before=last_clearance(db, patient.id) is not None,
         )
-    db.commit()
     return RedirectResponse("/safety" if result.red_flag else "/", status_code=303)
 
 
@@ -171,5 +170,4 @@ async def submit_assessment(
         error = f"Please keep the note to {NOTE_MAX_CHARS} characters or fewer."
         return _safety_page(request, db, patient.id, templates, error=error, note=note)
     cleared = record_assessment(db, patient.id, note)
-    db.commit()
     return RedirectResponse("/screening?after=assessment" if cleared else "/safety", status_code=303)

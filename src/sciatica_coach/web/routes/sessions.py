@@ -87,9 +87,8 @@ def _state(row: ExerciseSession, flow: Flow, full: bool, settings: Settings, lib
 
 
 def _save(db: Session, row: ExerciseSession, flow: Flow) -> None:
-    """Save and commit before answering: the request's own commit runs only after the response is sent."""
+    """Save the flow's position and record (SessionDep commits before the response is sent)."""
     save_progress(db, row, flow.position, flow.record)
-    db.commit()
 
 
 @router.post("/sessions", response_model=None)
@@ -104,7 +103,6 @@ def start_session(
     if row is None:
         prescription = current_prescription(db, patient.id, library)
         row = create_session(db, patient.id, prescription, build_script(prescription, library))
-        db.commit()
     return RedirectResponse(f"/session/{row.id}", status_code=303)
 
 
