@@ -22,10 +22,10 @@ from sciatica_coach.domain.adaptation import (
     accept_offer,
     adapt,
 )
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
-from sciatica_coach.domain.symptoms import REACH_LEVELS, reach_rank
+from sciatica_coach.domain.symptoms import REACH_LEVELS, SymptomCheck, reach_rank
 
 MIN_DAYS, MAX_DAYS = 7, 56
 MORNING_AT, SBI_AT, OFFER_AT = time(7, 30), time(7, 35), time(7, 40)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sciatica_coach.domain.adaptation import AdaptivePlan, ExerciseOutcome, MorningEvent
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription, prescribe
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

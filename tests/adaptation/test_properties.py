@@ -19,10 +19,10 @@ from sciatica_coach.domain.adaptation import (
     adapt,
     decline_offer,
 )
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.domain.engine.prescription import Prescription, prescribe
-from sciatica_coach.domain.symptoms import REACH_LEVELS
+from sciatica_coach.domain.symptoms import REACH_LEVELS, SymptomCheck
 
 LIBRARY = load_library()
 EXERCISES = sorted(LIBRARY.exercises)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from sciatica_coach.domain.centralization import classify_change, daily_trend, less_pain
-from sciatica_coach.domain.checkins import SymptomCheck
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 
 def s(back: int, leg: int, left: str = "none", right: str = "none") -> SymptomCheck:

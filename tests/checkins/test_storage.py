@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.demo import build_demo
 from sciatica_coach.domain.adaptation import OfferError, load_rules
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.instruments.sbi import score_sbi
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import (
     latest_checkin,
     list_checkins,
@@ -26,7 +27,7 @@ from sciatica_coach.storage.checkins import (
 )
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.demo import DemoError, load_demo
-from sciatica_coach.storage.models import AuditEntry, PlanState
+from sciatica_coach.storage.models import ExerciseSession, AuditEntry, PlanState
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import (
     Applied,
@@ -47,6 +48,9 @@ def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
 
 
 def _new_session(db: Session, patient_id: int, library: Library) -> str:
+    """A session whose checks the test records; the one before is ended (one session in progress per patient)."""
+    for row in db.scalars(select(ExerciseSession).where(ExerciseSession.status == "in_progress")):
+        row.status = "completed"
     prescription = current_prescription(db, patient_id, library)
     return create_session(db, patient_id, prescription, build_script(prescription, library)).id
 
@@ -55,7 +59,7 @@ def test_new_patients_follow_the_default_program(factory: sessionmaker[Session],
     with factory.begin() as db:
         patient = default_patient(db)
         assert current_prescription(db, patient.id, library) == default_prescription(library)
-        assert db.get(PlanState, patient.id) is not None
+        assert db.get(PlanState, patient.id) is None  # reading the plan never creates a row
         assert apply_adaptation(db, patient.id, library).changes == ()
 
 
@@ -86,8 +90,8 @@ def test_a_spreading_glide_changes_the_saved_plan_with_reason_and_audit(
     with factory.begin() as db:
         patient_id = default_patient(db).id
         session_id = _new_session(db, patient_id, library)
-        record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", PainReport(2, 3, "thigh", "none"))
-        record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", PainReport(2, 3, "foot", "none"))
+        record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", SymptomCheck(2, 3, "thigh", "none"))
+        record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", SymptomCheck(2, 3, "foot", "none"))
         changes = apply_adaptation(db, patient_id, library).changes
         assert [c.rule_id for c in changes] == ["nerve-glide-to-bent-knee"]
         assert apply_adaptation(db, patient_id, library) == Applied()  # nothing is read twice
@@ -102,13 +106,19 @@ def test_a_spreading_glide_changes_the_saved_plan_with_reason_and_audit(
         assert "reason" not in audit.detail  # symptoms stay out of the audit trail
 
 
-def test_the_plan_is_brought_up_to_date_whenever_it_is_read(factory: sessionmaker[Session], library: Library) -> None:
+def test_reading_the_plan_never_runs_the_rules_saving_does(factory: sessionmaker[Session], library: Library) -> None:
     with factory.begin() as db:
         patient_id = default_patient(db).id
         session_id = _new_session(db, patient_id, library)
-        record_exercise_check(db, patient_id, session_id, "prone-press-up", "before", PainReport(2, 3, "thigh"))
-        record_exercise_check(db, patient_id, session_id, "prone-press-up", "after", PainReport(2, 3, "below-knee"))
-    with factory.begin() as db:  # a reader that never called apply_adaptation
+        record_exercise_check(db, patient_id, session_id, "prone-press-up", "before", SymptomCheck(2, 3, "thigh"))
+        record_exercise_check(db, patient_id, session_id, "prone-press-up", "after", SymptomCheck(2, 3, "below-knee"))
+    with factory.begin() as db:  # a reader: the plan is as saved, and nothing is written
+        ids = [item.exercise_id for item in current_prescription(db, patient_id, library).items]
+        assert "prone-press-up" in ids
+        assert db.scalars(select(AuditEntry.action)).all() == []
+    with factory.begin() as db:  # the write that saves events runs the rules
+        apply_adaptation(db, patient_id, library)
+    with factory.begin() as db:
         ids = [item.exercise_id for item in current_prescription(db, patient_id, library).items]
         assert "prone-press-up" not in ids
         plan = current_plan(db, patient_id, library)
@@ -139,13 +149,14 @@ def test_offers_are_answered_and_saved(factory: sessionmaker[Session], library: 
     with factory.begin() as db:
         patient_id = default_patient(db).id
         session_id = _new_session(db, patient_id, library)
-        record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", PainReport(2, 3, "thigh"))
-        record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", PainReport(2, 5, "thigh"))
+        record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", SymptomCheck(2, 3, "thigh"))
+        record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", SymptomCheck(2, 5, "thigh"))
         for _ in range(3):
             session_id = _new_session(db, patient_id, library)
-            check = PainReport(2, 3, "thigh")
+            check = SymptomCheck(2, 3, "thigh")
             record_exercise_check(db, patient_id, session_id, "nerve-glide-bent-knee", "before", check)
             record_exercise_check(db, patient_id, session_id, "nerve-glide-bent-knee", "after", check)
+        apply_adaptation(db, patient_id, library)
         assert [o.to for o in current_plan(db, patient_id, library).offers] == ["nerve-glide"]
         with pytest.raises(OfferError):
             respond_to_offer(db, patient_id, library, "press-up-progress", accept=True)

@@ -24,9 +24,10 @@ from sciatica_coach.cli.speech import Speaker
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase, build_script
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 
 def test_pain_and_reach_answers_are_parsed_or_explained() -> None:
@@ -66,7 +67,7 @@ def test_the_screen_shows_cue_countdown_progress_counter_and_next_cue(library: L
     runner, clock = make_runner(library)
     runner.tick()
     assert "Answer the questions below" in screen_text(runner, library)
-    runner.answer_check(PainReport(back=1, leg=1))
+    runner.answer_check(SymptomCheck(back=1, leg=1))
     clock.advance(5 + 3 + 5 + 4 + 1)  # into the first rest: one rep done
     runner.tick()
     text = screen_text(runner, library)
@@ -113,13 +114,13 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.saves: list[int] = []
-        self.checks: list[tuple[str, str, PainReport]] = []
+        self.checks: list[tuple[str, str, SymptomCheck]] = []
 
     def save(self, position: int, record: SessionRecord) -> None:
         self.saves.append(position)
 
     def check(
-        self, phase: Phase, when: Literal["before", "after"], report: PainReport, position: int, record: SessionRecord
+        self, phase: Phase, when: Literal["before", "after"], report: SymptomCheck, position: int, record: SessionRecord
     ) -> None:
         self.checks.append((phase.exercise_id, when, report))
         self.saves.append(position)
@@ -132,12 +133,12 @@ def play_with_keys(library: Library, presses: list[tuple[float, str]]) -> tuple[
     player = Player(
         runner,
         store,
-        FixedAnswers(PainReport(back=2, leg=2), out),
+        FixedAnswers(SymptomCheck(back=2, leg=2), out),
         out,
         {e.id: e.name for e in library.exercises.values()},
         Speaker(enabled=False),
         keys=ScriptedKeys(clock, presses),
-        ask_after_stop=lambda title: PainReport(back=6, leg=7, left_reach="foot"),
+        ask_after_stop=lambda title: SymptomCheck(back=6, leg=7, left_reach="foot"),
     )
     return player.run(), runner, store
 
@@ -149,7 +150,7 @@ def test_keys_pause_skip_and_stop_for_pain(library: Library) -> None:
     glide, press, hinge = runner.record.exercises
     assert glide.skipped and glide.reps_done == {"left": 0, "right": 0}
     assert press.stopped_for_pain and press.reps_done == {"": 1} and not press.skipped
-    assert press.pain_after == PainReport(back=6, leg=7, left_reach="foot")
+    assert press.pain_after == SymptomCheck(back=6, leg=7, left_reach="foot")
     assert hinge.reps_done == {"": 0}
     assert [(exercise, when) for exercise, when, _ in store.checks] == [
         ("nerve-glide", "before"),

@@ -7,14 +7,15 @@ import pytest
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
-from sciatica_coach.domain.engine.record import PainReport, SessionError, SessionRecord
+from sciatica_coach.domain.engine.record import SessionError, SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase, build_script
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 GLIDE = PrescribedExercise("nerve-glide", reps=2, hold_seconds=5, sides=("left", "right"))
 PRESS = PrescribedExercise("prone-press-up", reps=2, hold_seconds=2, sides=("",))
 SMALL = Prescription(items=(GLIDE, PRESS))
-OK = PainReport(back=2, leg=3, left_reach="buttock", right_reach="none")
+OK = SymptomCheck(back=2, leg=3, left_reach="buttock", right_reach="none")
 
 
 def make(library: Library, position: int = 0, record: SessionRecord | None = None) -> tuple[SessionRunner, FakeClock]:
@@ -114,13 +115,13 @@ def test_stop_for_pain_ends_the_session_and_flags_the_exercise(library: Library)
     runner, clock = make(library)
     advance_to(runner, clock, "hold", 2, "left")
     clock.advance(1)
-    events = runner.stop_for_pain(PainReport(back=6, leg=8, left_reach="foot"))
+    events = runner.stop_for_pain(SymptomCheck(back=6, leg=8, left_reach="foot"))
     assert events[-1].kind == "stopped"
     assert runner.finished and runner.current is None
     assert runner.record.status == "stopped"
     glide = runner.record.exercises[0]
     assert glide.stopped_for_pain and not glide.skipped
-    assert glide.pain_after == PainReport(back=6, leg=8, left_reach="foot", right_reach="none")
+    assert glide.pain_after == SymptomCheck(back=6, leg=8, left_reach="foot", right_reach="none")
     assert glide.reps_done == {"left": 1, "right": 0}
     assert not runner.record.exercises[1].stopped_for_pain
     clock.advance(100)
@@ -131,13 +132,13 @@ def test_a_bad_pain_report_changes_nothing(library: Library) -> None:
     runner, clock = make(library)
     runner.tick()
     with pytest.raises(SessionError, match="between 0 and 10"):
-        runner.answer_check(PainReport(back=11, leg=0))
+        runner.answer_check(SymptomCheck(back=11, leg=0))
     with pytest.raises(SessionError, match="reach must be one of"):
-        runner.answer_check(PainReport(back=1, leg=0, left_reach="knee"))
+        runner.answer_check(SymptomCheck(back=1, leg=0, left_reach="knee"))
     assert runner.position == 0 and runner.waiting
     advance_to(runner, clock, "move", 1, "left")
     with pytest.raises(SessionError, match="between 0 and 10"):
-        runner.stop_for_pain(PainReport(back=0, leg=-1))
+        runner.stop_for_pain(SymptomCheck(back=0, leg=-1))
     assert not runner.finished
 
 
@@ -151,12 +152,12 @@ def test_checks_only_answer_when_the_session_waits(library: Library) -> None:
 def test_symptom_checks_are_kept_before_and_after(library: Library) -> None:
     runner, clock = make(library)
     runner.tick()
-    runner.answer_check(PainReport(back=4, leg=6, left_reach="below-knee"))
+    runner.answer_check(SymptomCheck(back=4, leg=6, left_reach="below-knee"))
     advance_to(runner, clock, "check-after", 0, "")
-    runner.answer_check(PainReport(back=3, leg=4, left_reach="thigh"))
+    runner.answer_check(SymptomCheck(back=3, leg=4, left_reach="thigh"))
     glide = runner.record.exercises[0]
-    assert glide.pain_before == PainReport(back=4, leg=6, left_reach="below-knee", right_reach="none")
-    assert glide.pain_after == PainReport(back=3, leg=4, left_reach="thigh", right_reach="none")
+    assert glide.pain_before == SymptomCheck(back=4, leg=6, left_reach="below-knee", right_reach="none")
+    assert glide.pain_after == SymptomCheck(back=3, leg=4, left_reach="thigh", right_reach="none")
 
 
 def test_the_record_counts_reps_per_side_and_holds(library: Library) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import FINISHED_CUE, Event, SessionRunner
 from sciatica_coach.domain.engine.script import CHECK_AFTER_CUE, CHECK_BEFORE_CUE, build_script
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 # A small prescription: two straight-leg glides per side (5 s holds), two press-ups (2 s holds).
 SMALL = Prescription(
@@ -31,7 +32,7 @@ def play(library: Library, step: float) -> tuple[SessionRunner, list[Event]]:
             phase = runner.current
             assert phase is not None
             clock.advance(ANSWER_DELAY[phase.index])
-            events += runner.answer_check(PainReport(back=2, leg=3, left_reach="thigh"))
+            events += runner.answer_check(SymptomCheck(back=2, leg=3, left_reach="thigh"))
         else:
             clock.advance(step)
             events += runner.tick()
@@ -116,7 +117,7 @@ def test_a_late_tick_stamps_events_when_they_were_due(library: Library) -> None:
     clock = FakeClock()
     runner = SessionRunner(build_script(prescription, library), SessionRecord.start(prescription), clock)
     runner.start()
-    runner.answer_check(PainReport(back=1, leg=1))
+    runner.answer_check(SymptomCheck(back=1, leg=1))
     clock.advance(1000)  # the adapter was busy for a long time
     events = runner.tick()
     started = [(e.at, e.phase_index) for e in events if e.kind == "phase-started"]
@@ -130,7 +131,7 @@ def test_progress_figures_follow_the_clock(library: Library) -> None:
     clock = FakeClock()
     runner = SessionRunner(build_script(prescription, library), SessionRecord.start(prescription), clock)
     assert runner.session_fraction() == 0.0
-    runner.answer_check(PainReport(back=0, leg=0))
+    runner.answer_check(SymptomCheck(back=0, leg=0))
     clock.advance(2.5)
     runner.tick()
     assert runner.remaining() == 2.5

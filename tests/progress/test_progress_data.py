@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from sciatica_coach.domain.checkins import SymptomCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.progress import (
@@ -19,6 +18,7 @@ from sciatica_coach.domain.progress import (
     period,
     planned_sessions_per_day,
 )
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.web import charts
 
 TODAY = date(2025, 3, 20)

@@ -131,7 +131,7 @@ def test_the_short_partial_renders_inside_another_form_and_reads_back(app: FastA
     templates = app.state.templates
     answers = {"both-legs": True, "bladder-trouble": False}
     html = templates.get_template("safety/_short_form.html").render(
-        short_form_context(answers, missing=["saddle-numbness"])
+        short_form_context(CONTENT, answers, missing=["saddle-numbness"])
     )
     assert "<form" not in html
     for item in CONTENT.questions("short"):
@@ -140,7 +140,7 @@ def test_the_short_partial_renders_inside_another_form_and_reads_back(app: FastA
     assert checked(html) == {"rf_both-legs=yes", "rf_bladder-trouble=no"}
     assert 'href="#q-saddle-numbness"' in html
     form = FormData([("rf_both-legs", "yes"), ("rf_fever-unwell", "no"), ("rf_bowel-control", "perhaps")])
-    assert answers_from_form(form, "short") == {"both-legs": True, "fever-unwell": False}
+    assert answers_from_form(form, "short", CONTENT) == {"both-legs": True, "fever-unwell": False}
     full_only = FormData([("rf_cancer-or-weight-loss", "yes")])
-    assert answers_from_form(full_only, "short") == {}
-    assert answers_from_form(full_only, "full") == {"cancer-or-weight-loss": True}
+    assert answers_from_form(full_only, "short", CONTENT) == {}
+    assert answers_from_form(full_only, "full", CONTENT) == {"cancer-or-weight-loss": True}

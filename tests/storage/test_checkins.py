@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
-from sciatica_coach.domain.engine.record import PainReport
 from sciatica_coach.domain.engine.script import build_script
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import record_exercise_check
 from sciatica_coach.storage.models import CheckIn
 from sciatica_coach.storage.sessions import create_session
@@ -21,8 +21,8 @@ def test_before_and_after_checks_are_saved_with_their_session_and_exercise(
     prescription = default_prescription(library)
     with factory() as db, db.begin():
         session_id = create_session(db, me, prescription, build_script(prescription, library)).id
-        record_exercise_check(db, me, session_id, "nerve-glide", "before", PainReport(4, 6, "below-knee", "none"))
-        record_exercise_check(db, me, session_id, "nerve-glide", "after", PainReport(3, 4, "thigh", "none"))
+        record_exercise_check(db, me, session_id, "nerve-glide", "before", SymptomCheck(4, 6, "below-knee", "none"))
+        record_exercise_check(db, me, session_id, "nerve-glide", "after", SymptomCheck(3, 4, "thigh", "none"))
     with factory() as db:
         rows = db.scalars(select(CheckIn).order_by(CheckIn.id)).all()
         assert [(r.kind, r.exercise_id, r.session_id, r.patient_id) for r in rows] == [

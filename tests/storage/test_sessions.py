@@ -84,10 +84,17 @@ def test_list_and_active_session_are_newest_first(
 ) -> None:
     me, other = patients
     first = _new(factory, library, me)
+    with factory() as db, db.begin():  # one session in progress per patient: the first ends before the next
+        row = get_session(db, me, first)
+        assert row is not None
+        record = SessionRecord.from_dict(row.record)
+        record.status = "completed"
+        save_progress(db, row, len(row.script), record)
     second = _new(factory, library, me)
     _new(factory, library, other)
     with factory() as db:
         assert [row.id for row in list_sessions(db, me)] == [second, first]
         active = active_session(db, me)
         assert active is not None and active.id == second
+        assert active_session(db, other) is not None
         assert len(list_sessions(db, me, limit=1)) == 1

@@ -39,8 +39,8 @@ def _someone_elses_session(app: FastAPI) -> tuple[str, dict[str, Any]]:
         db.add(other)
         db.flush()
         record_screening(db, other.id, "full", all_no("full"))
-        prescription = default_prescription(app.state.library)
-        row = create_session(db, other.id, prescription, build_script(prescription, app.state.library))
+        prescription = default_prescription(app.state.catalog.library)
+        row = create_session(db, other.id, prescription, build_script(prescription, app.state.catalog.library))
         db.commit()
         return row.id, dict(row.record)
 

@@ -22,7 +22,7 @@ from sciatica_coach.storage.models import ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import create_session
 from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
-from sciatica_coach.web.camera_tracking import merge_camera
+from sciatica_coach.domain.motion.results import merge_camera
 
 HINGE_INDEX = 2  # the standard program: nerve glide, prone press-up, hip hinge
 
@@ -36,7 +36,7 @@ def make_session(app: FastAPI, *, mine: bool = True, status: str = "in_progress"
             patient = Patient(display_name="Someone else", is_default=False)
             db.add(patient)
             db.flush()
-        library = app.state.library
+        library = app.state.catalog.library
         prescription = default_prescription(library)
         row = create_session(db, patient.id, prescription, build_script(prescription, library))
         row.status = status
@@ -162,7 +162,7 @@ def test_merge_adds_a_second_stretch_of_camera_use() -> None:
     assert merged["warnings"] == ["a"]
     assert merged["faults"] == {"rounded-back": 2}
     assert merged["fault_text"] == {"rounded-back": "Keep your back long and flat."}
-    assert merge_camera(None, second) == second
+    assert merge_camera(None, second) == {**second, "faults": {"rounded-back": 1}, "fault_text": merged["fault_text"]}
 
 
 def set_position(app: FastAPI, session_id: str, position: int) -> None:

@@ -12,10 +12,11 @@ from sciatica_coach.cli.common import console, fail, load_content, load_settings
 from sciatica_coach.cli.screen import RED_FLAG_EXIT_CODE, ask_yes_no, show_result
 from sciatica_coach.domain.adaptation import Change
 from sciatica_coach.domain.centralization import classify_change
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck, load_checkin_content
+from sciatica_coach.domain.checkins import MorningCheck, load_checkin_content
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.instruments.sbi import load_sbi, score_sbi
 from sciatica_coach.domain.screening import load_red_flags
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import checkin_symptoms, latest_checkin, save_morning_checkin, save_sbi
 from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.patients import default_patient

@@ -17,9 +17,10 @@ from sciatica_coach.cli.session_player import Outcome, Player
 from sciatica_coach.cli.speech import Speaker
 from sciatica_coach.domain.clock import ScaledClock, SystemClock
 from sciatica_coach.domain.content import Library
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase, build_script
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import record_exercise_check
 from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.models import ExerciseSession
@@ -52,7 +53,7 @@ class DbStore:
             save_progress(db, self._row(db), position, record)
 
     def check(
-        self, phase: Phase, when: Literal["before", "after"], report: PainReport, position: int, record: SessionRecord
+        self, phase: Phase, when: Literal["before", "after"], report: SymptomCheck, position: int, record: SessionRecord
     ) -> None:
         """Save a symptom check as a check-in row, together with the progress."""
         with transaction(self.factory) as db:
@@ -107,7 +108,7 @@ def session(
     _report(outcome, loaded, library, console)
 
 
-def _fixed_report(pain: str | None, reach: str) -> PainReport | None:
+def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
     if pain is None:
         return None
     try:
@@ -115,7 +116,7 @@ def _fixed_report(pain: str | None, reach: str) -> PainReport | None:
         left, right = parse_reaches(reach)
     except ValueError as exc:
         fail(str(exc))
-    return PainReport(back=back, leg=leg, left_reach=left, right_reach=right)
+    return SymptomCheck(back=back, leg=leg, left_reach=left, right_reach=right)
 
 
 def _load(factory: sessionmaker[Session], library: Library, resume: bool) -> Loaded:
@@ -153,7 +154,7 @@ def _play(
     speed: float,
     speech: bool,
     no_input: bool,
-    fixed: PainReport | None,
+    fixed: SymptomCheck | None,
 ) -> Outcome:
     runner = SessionRunner(loaded.script, loaded.record, ScaledClock(SystemClock(), speed), loaded.position)
     names = {exercise_id: library.exercise(exercise_id).name for exercise_id in {p.exercise_id for p in loaded.script}}

@@ -7,8 +7,7 @@ from typing import TypeVar
 
 from rich.console import Console
 
-from sciatica_coach.domain.engine.record import PainReport
-from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, REACH_LABELS, REACH_LEVELS
+from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, REACH_LABELS, REACH_LEVELS, SymptomCheck
 
 T = TypeVar("T")
 REACH_CHOICES = ", ".join(f"{i}={level}" for i, level in enumerate(REACH_LEVELS))
@@ -61,11 +60,11 @@ def parse_reaches(text: str) -> tuple[str, str]:
 class FixedAnswers:
     """Answers every check with the same report (non-interactive runs and tests)."""
 
-    def __init__(self, report: PainReport, out: Console) -> None:
+    def __init__(self, report: SymptomCheck, out: Console) -> None:
         self.report = report
         self.out = out
 
-    def __call__(self, title: str) -> PainReport:
+    def __call__(self, title: str) -> SymptomCheck:
         """The fixed report, announced on the output."""
         r = self.report
         self.out.print(
@@ -88,14 +87,14 @@ class PromptAnswers:
         self.read = read or (lambda prompt: out.input(prompt))
         self.quit_hint = quit_hint
 
-    def __call__(self, title: str) -> PainReport:
+    def __call__(self, title: str) -> SymptomCheck:
         """Back pain, leg pain and reach per leg; 'q' raises QuitRequested."""
         self.out.print(f"[bold]{title}[/] ({self.quit_hint})")
         back = self._ask(f"  Back pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): ", parse_score, "back pain")
         leg = self._ask(f"  Leg pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): ", parse_score, "leg pain")
         left = self._ask(f"  How far down your LEFT leg? {REACH_CHOICES} [0]: ", parse_reach, "left leg reach")
         right = self._ask(f"  How far down your RIGHT leg? {REACH_CHOICES} [0]: ", parse_reach, "right leg reach")
-        return PainReport(back=back, leg=leg, left_reach=left, right_reach=right)
+        return SymptomCheck(back=back, leg=leg, left_reach=left, right_reach=right)
 
     def _ask(self, prompt: str, parse: Callable[[str, str], T], what: str) -> T:
         while True:

@@ -13,12 +13,13 @@ from sciatica_coach.cli.keys import KeySource, NoKeys
 from sciatica_coach.cli.session_checks import QuitRequested
 from sciatica_coach.cli.session_view import PHASE_TITLES, render
 from sciatica_coach.cli.speech import Speaker
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import Event, SessionRunner
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 Outcome = Literal["completed", "stopped", "quit"]
-Ask = Callable[[str], PainReport]
+Ask = Callable[[str], SymptomCheck]
 SAVE_AFTER = frozenset({"phase-completed", "skipped", "stopped", "finished"})
 SPOKEN = frozenset({"cue", "skipped", "stopped", "finished"})
 FRAME_SECONDS = 0.1  # screen refresh while waiting for the next event
@@ -32,7 +33,7 @@ class Store(Protocol):
         """Persist the position and record."""
 
     def check(
-        self, phase: Phase, when: Literal["before", "after"], report: PainReport, position: int, record: SessionRecord
+        self, phase: Phase, when: Literal["before", "after"], report: SymptomCheck, position: int, record: SessionRecord
     ) -> None:
         """Persist a symptom check together with the progress."""
 
@@ -125,7 +126,7 @@ class Player:
         phase = self.runner.current
         events = self.runner.pause()
         self._handle(events)
-        report: PainReport | None = None
+        report: SymptomCheck | None = None
         with self._suspended():
             self.out.print("[bold red]Stopping this session.[/] Thank you for listening to your body.")
             if self.ask_after_stop is not None and phase is not None:

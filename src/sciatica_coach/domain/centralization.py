@@ -8,8 +8,8 @@ from datetime import date
 from itertools import pairwise
 from typing import Literal
 
-from sciatica_coach.domain.checkins import Symptoms
 from sciatica_coach.domain.symptoms import REACH_LABELS, reach_rank
+from sciatica_coach.domain.symptoms import SymptomCheck as Symptoms
 
 Effect = Literal["centralizing", "peripheralizing", "unchanged"]
 EFFECTS: tuple[Effect, ...] = ("centralizing", "unchanged", "peripheralizing")

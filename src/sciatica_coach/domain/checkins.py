@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from sciatica_coach.domain.content.loader import default_content_dir, load_yaml_model
 from sciatica_coach.domain.content.schema import ID_PATTERN, Source, Strict
-from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, REACH_LEVELS, Reach
+from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, REACH_LEVELS, Reach, SymptomCheck
 
 CHECKINS_FILE = "checkins.yaml"
 FieldName = Literal["back_pain", "leg_pain", "left_reach", "right_reach", "numbness", "weakness"]
 FormName = Literal["quick", "morning"]
 QUICK_FIELDS: tuple[FieldName, ...] = ("back_pain", "leg_pain", "left_reach", "right_reach")
 MORNING_FIELDS: tuple[FieldName, ...] = (*QUICK_FIELDS, "numbness", "weakness")
+
+
+# A pain score: a whole number on the 0-10 scale (text such as "²", "--5" or 5,000 digits is refused, not a 500).
+def not_a_boolean(value: object) -> object:
+    """Refuse booleans where a number is meant (Python counts True as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("a yes/no answer is not a pain score")
+    return value
+
+
+PainScore = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=PAIN_MIN, le=PAIN_MAX)]
 
 
 class ReachLevel(Strict):
@@ -114,46 +124,7 @@ class CheckinContent(Strict):
 
 def load_checkin_content(folder: Path | None = None) -> CheckinContent:
     """Load and validate `checkins.yaml` from `folder` (the packaged content by default)."""
-    if folder is None:
-        return _packaged()
-    return load_yaml_model(folder / CHECKINS_FILE, CheckinContent)
-
-
-@lru_cache(maxsize=1)
-def _packaged() -> CheckinContent:
-    return load_yaml_model(default_content_dir() / CHECKINS_FILE, CheckinContent)
-
-
-class Symptoms(Protocol):
-    """Anything carrying a quick check's four answers (a SymptomCheck, or the engine's PainReport)."""
-
-    @property
-    def back(self) -> int: ...
-    @property
-    def leg(self) -> int: ...
-    @property
-    def left_reach(self) -> str: ...
-    @property
-    def right_reach(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class SymptomCheck:
-    """A quick check: back and leg pain 0-10 and how far down each leg symptoms reach."""
-
-    back: int
-    leg: int
-    left_reach: str = "none"
-    right_reach: str = "none"
-
-    @classmethod
-    def of(cls, symptoms: Symptoms) -> SymptomCheck:
-        """Copy any object with the four answers into a SymptomCheck."""
-        return cls(symptoms.back, symptoms.leg, symptoms.left_reach, symptoms.right_reach)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+    return load_yaml_model((folder or default_content_dir()) / CHECKINS_FILE, CheckinContent)
 
 
 @dataclass(frozen=True)
@@ -173,82 +144,77 @@ class CheckinError(ValueError):
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.problems.items()))
 
 
-def parse_quick(raw: Mapping[str, object]) -> SymptomCheck:
-    """Validate raw answers (form strings or JSON values) of a quick check; CheckinError lists every problem."""
+class QuickAnswers(BaseModel):
+    """The four answers of a quick check, with their bounds: pain a whole number 0-10, reach one of the levels."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    back_pain: PainScore
+    leg_pain: PainScore
+    left_reach: Reach
+    right_reach: Reach
+
+    def symptoms(self) -> SymptomCheck:
+        """The answers as the one symptom-check value used everywhere."""
+        return SymptomCheck(self.back_pain, self.leg_pain, self.left_reach, self.right_reach)
+
+
+class MorningAnswers(QuickAnswers):
+    """The six answers of a morning check-in."""
+
+    numbness: bool
+    weakness: bool
+
+    def check(self) -> MorningCheck:
+        """The answers as a MorningCheck."""
+        return MorningCheck(self.symptoms(), self.numbness, self.weakness)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+MESSAGES: dict[str, str] = {
+    "back_pain": f"choose a whole number from {PAIN_MIN} to {PAIN_MAX}",
+    "leg_pain": f"choose a whole number from {PAIN_MIN} to {PAIN_MAX}",
+    "left_reach": f"choose one of: {', '.join(REACH_LEVELS)}",
+    "right_reach": f"choose one of: {', '.join(REACH_LEVELS)}",
+    "numbness": "answer yes or no",
+    "weakness": "answer yes or no",
+}
+
+
+def problems_of(exc: ValidationError, messages: Mapping[str, str] = MESSAGES, prefix: str = "") -> dict[str, str]:
+    """Pydantic's errors as one plain message per field ("please answer this question" when it is missing)."""
     problems: dict[str, str] = {}
-    values = _parse_fields(raw, QUICK_FIELDS, problems)
-    if problems:
-        raise CheckinError(problems)
-    return _symptoms(values)
-
-
-def parse_morning(raw: Mapping[str, object]) -> MorningCheck:
-    """Validate raw answers of a morning check-in; CheckinError lists every problem."""
-    problems: dict[str, str] = {}
-    values = _parse_fields(raw, MORNING_FIELDS, problems)
-    if problems:
-        raise CheckinError(problems)
-    return MorningCheck(_symptoms(values), numbness=bool(values["numbness"]), weakness=bool(values["weakness"]))
-
-
-def _symptoms(values: Mapping[str, object]) -> SymptomCheck:
-    back, leg = values["back_pain"], values["leg_pain"]
-    assert isinstance(back, int) and isinstance(leg, int)
-    return SymptomCheck(
-        back=back,
-        leg=leg,
-        left_reach=str(values["left_reach"]),
-        right_reach=str(values["right_reach"]),
-    )
-
-
-def _parse_fields(
-    raw: Mapping[str, object], fields: tuple[FieldName, ...], problems: dict[str, str]
-) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for name in fields:
-        value = raw.get(name)
-        if value is None or value == "":
-            problems[name] = "please answer this question"
-        elif name in ("back_pain", "leg_pain"):
-            score = _pain(value)
-            if score is None:
-                problems[name] = f"choose a whole number from {PAIN_MIN} to {PAIN_MAX}"
-            else:
-                values[name] = score
-        elif name in ("left_reach", "right_reach"):
-            if value not in REACH_LEVELS:
-                problems[name] = f"choose one of: {', '.join(REACH_LEVELS)}"
-            else:
-                values[name] = value
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        name = prefix + ".".join(loc) if loc else "(body)"
+        if error["type"] == "missing":
+            problems.setdefault(name, "please answer this question")
+        elif error["type"] == "extra_forbidden":
+            problems.setdefault(name, "not a question of this form")
         else:
-            answer = _yes_no(value)
-            if answer is None:
-                problems[name] = "answer yes or no"
-            else:
-                values[name] = answer
-    return values
+            problems.setdefault(name, messages.get(loc[-1] if loc else "", str(error["msg"])))
+    return problems
 
 
-def _pain(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        score = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        score = int(value.strip())
-    else:
-        return None
-    return score if PAIN_MIN <= score <= PAIN_MAX else None
+def validate_answers(model: type[M], raw: Mapping[str, object], *, strict: bool = False) -> M:
+    """Validate raw answers into `model`; CheckinError lists every problem by field.
+
+    Form posts are lax (the text "3" is 3, "yes" is true); JSON is strict (3 and true only). Empty form fields count
+    as unanswered.
+    """
+    values = {key: value for key, value in raw.items() if value is not None and value != ""}
+    try:
+        return model.model_validate(values, strict=strict)
+    except ValidationError as exc:
+        raise CheckinError(problems_of(exc)) from None
 
 
-def _yes_no(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("yes", "y", "true", "1", "on"):
-            return True
-        if text in ("no", "n", "false", "0", "off"):
-            return False
-    return None
+def parse_quick(raw: Mapping[str, object], *, strict: bool = False) -> SymptomCheck:
+    """Validate raw answers (form strings or JSON values) of a quick check; CheckinError lists every problem."""
+    return validate_answers(QuickAnswers, raw, strict=strict).symptoms()
+
+
+def parse_morning(raw: Mapping[str, object], *, strict: bool = False) -> MorningCheck:
+    """Validate raw answers of a morning check-in; CheckinError lists every problem."""
+    return validate_answers(MorningAnswers, raw, strict=strict).check()

@@ -16,9 +16,9 @@ from sciatica_coach.domain.centralization import (
     classify_change,
     daily_trend,
 )
-from sciatica_coach.domain.checkins import SymptomCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 90, 28
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from sciatica_coach.domain.content.loader import default_content_dir, load_yaml_model
 from sciatica_coach.domain.content.schema import ID_PATTERN, Source, Strict
@@ -119,14 +118,7 @@ class RedFlags(Strict):
 
 def load_red_flags(folder: Path | None = None) -> RedFlags:
     """Load and validate `red_flags.yaml` from `folder` (the packaged content by default)."""
-    if folder is None:
-        return _packaged_red_flags()
-    return load_yaml_model(folder / RED_FLAGS_FILE, RedFlags)
-
-
-@lru_cache(maxsize=1)
-def _packaged_red_flags() -> RedFlags:
-    return load_yaml_model(default_content_dir() / RED_FLAGS_FILE, RedFlags)
+    return load_yaml_model((folder or default_content_dir()) / RED_FLAGS_FILE, RedFlags)
 
 
 def check_form(form: str) -> FormName:
@@ -180,6 +172,40 @@ def evaluate(answers: Mapping[str, bool], form: FormName, content: RedFlags | No
     return ScreeningResult(
         red_flag=bool(flagged), emergency=emergency, flags=[item.id for item in flagged], message=message.summary
     )
+
+
+_YES_NO_LAX: TypeAdapter[bool] = TypeAdapter(bool)
+NOT_A_QUESTION = "not a warning-sign question"
+
+
+def parse_answers(
+    raw: Mapping[str, object], form: FormName, content: RedFlags, *, strict: bool = False
+) -> tuple[dict[str, bool], dict[str, str]]:
+    """Raw answers ({question id: value}) as yes/no answers, and the problems found, named `red_flags.<id>`.
+
+    Ids come from the content: an unknown id is a problem, never silently dropped. JSON (`strict`) takes true and
+    false only; forms take "yes" and "no". Unanswered questions of `form` are problems too.
+    """
+    known = {item.id for item in content.items}
+    answers: dict[str, bool] = {}
+    problems: dict[str, str] = {}
+    wanted = "answer true or false" if strict else "answer yes or no"
+    for key, value in raw.items():
+        name = f"red_flags.{key}"
+        if key not in known:
+            problems[name] = NOT_A_QUESTION
+            continue
+        if value is None or value == "":
+            continue
+        try:
+            answers[key] = _YES_NO_LAX.validate_python(value, strict=strict)
+        except ValidationError:
+            if strict:  # JSON names the bad value; a form shows the question as still to be answered
+                problems[name] = wanted
+    for item in content.questions(check_form(form)):
+        if item.id not in answers and f"red_flags.{item.id}" not in problems:
+            problems[f"red_flags.{item.id}"] = wanted
+    return answers, problems
 
 
 def severity_of(red_flag: bool, emergency: bool) -> Outcome:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 Reach = Literal["none", "buttock", "thigh", "below-knee", "foot"]
 # Ordered from the back outward: a higher index reaches further down the leg.
@@ -23,3 +24,18 @@ def reach_rank(reach: str) -> int:
         return REACH_LEVELS.index(reach)  # type: ignore[arg-type,unused-ignore]
     except ValueError:
         raise ValueError(f"reach must be one of {', '.join(REACH_LEVELS)}; got '{reach}'") from None
+
+
+@dataclass(frozen=True)
+class SymptomCheck:
+    """One quick symptom check, wherever it is asked (inside a session, at a check-in, in storage):
+    back and leg pain 0-10 and how far down each leg symptoms reach."""
+
+    back: int
+    leg: int
+    left_reach: str = "none"
+    right_reach: str = "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)

@@ -9,9 +9,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
-from sciatica_coach.domain.engine.record import PainReport
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.models import CheckIn, utcnow
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
@@ -23,7 +23,7 @@ def record_exercise_check(
     session_id: str,
     exercise_id: str,
     when: Literal["before", "after"],
-    report: PainReport,
+    report: SymptomCheck,
 ) -> CheckIn:
     """Save the quick symptom check answered before or after one exercise of a session."""
     row = CheckIn(

@@ -9,6 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Execution option marking a connection whose transaction writes: on SQLite it begins with BEGIN IMMEDIATE.
+WRITE_OPTION = "sciatica_write"
+
 
 def make_engine(database_url: str) -> Engine:
     """Create an engine; SQLite gets its folder created, foreign keys and a busy timeout."""
@@ -20,10 +23,18 @@ def make_engine(database_url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # The driver's own transaction handling is switched off: SQLAlchemy's "begin" below starts every
+            # transaction, so reads sit inside it too and writers can take the write lock up front.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+            immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     if database_url.startswith("postgresql://"):

@@ -7,12 +7,12 @@ from sqlalchemy.orm import Session
 
 from sciatica_coach.demo import DemoCheck, DemoHistory, DemoMorning, DemoOffer, DemoSbi, DemoSession
 from sciatica_coach.domain.adaptation import RuleBook
-from sciatica_coach.domain.checkins import SymptomCheck
 from sciatica_coach.domain.content import Library
-from sciatica_coach.domain.engine.record import PainReport, SessionRecord
+from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.instruments.sbi import score_sbi
 from sciatica_coach.domain.screening import load_red_flags
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import record_exercise_check, save_morning_checkin, save_sbi
 from sciatica_coach.storage.models import CheckIn, ExerciseSession
 from sciatica_coach.storage.plans import apply_adaptation, respond_to_offer
@@ -77,8 +77,8 @@ def _save_session(db: Session, patient_id: int, session: DemoSession, library: L
     db.flush()
 
 
-def _report(symptoms: SymptomCheck) -> PainReport:
-    return PainReport(symptoms.back, symptoms.leg, symptoms.left_reach, symptoms.right_reach)
+def _report(symptoms: SymptomCheck) -> SymptomCheck:
+    return SymptomCheck(symptoms.back, symptoms.leg, symptoms.left_reach, symptoms.right_reach)
 
 
 def _check_row(db: Session, patient_id: int, session_id: str, check: DemoCheck, when: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -28,6 +28,16 @@ class Patient(Base):
     """A person using the coach. A default local profile exists from the first run."""
 
     __tablename__ = "patients"
+    # One default local profile, however many first requests race to create it.
+    __table_args__ = (
+        Index(
+            "uq_patients_one_default",
+            "is_default",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(120))
@@ -39,6 +49,16 @@ class ExerciseSession(Base):
     """One guided session, saved as it goes so a reload or restart resumes it."""
 
     __tablename__ = "exercise_sessions"
+    # At most one session in progress per patient: a database rule, not only a check.
+    __table_args__ = (
+        Index(
+            "uq_sessions_one_in_progress",
+            "patient_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)

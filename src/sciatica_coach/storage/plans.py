@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import (
@@ -23,7 +24,7 @@ from sciatica_coach.domain.adaptation import (
     load_rules,
 )
 from sciatica_coach.domain.adaptation.plan import item_dict
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
@@ -69,11 +70,19 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def _state_row(db: Session, patient_id: int, library: Library) -> PlanState:
+    """The patient's plan row for writing, created when missing (one row per patient, however many race)."""
     row = db.get(PlanState, patient_id, with_for_update=db.get_bind().dialect.name != "sqlite")
     if row is None:
-        row = PlanState(patient_id=patient_id, plan=_state_json(AdaptivePlan.start(library), Cursor()))
-        db.add(row)
-        db.flush()
+        try:
+            with db.begin_nested():
+                db.add(PlanState(patient_id=patient_id, plan=_state_json(AdaptivePlan.start(library), Cursor())))
+                db.flush()
+        except IntegrityError:
+            pass  # another transaction created it first: read theirs
+        row = db.get(
+            PlanState, patient_id, with_for_update=db.get_bind().dialect.name != "sqlite", populate_existing=True
+        )
+        assert row is not None
     return row
 
 
@@ -85,10 +94,13 @@ def _parse_state(row: PlanState) -> tuple[AdaptivePlan, Cursor]:
     return AdaptivePlan.from_dict(row.plan["state"]), Cursor.from_dict(row.plan.get("cursor"))
 
 
-def current_plan(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> AdaptivePlan:
-    """The patient's plan with every saved session and check-in taken into account."""
-    apply_adaptation(db, patient_id, library, book)
-    plan, _ = _parse_state(_state_row(db, patient_id, library))
+def current_plan(db: Session, patient_id: int, library: Library) -> AdaptivePlan:
+    """The patient's plan as saved (the starting program until the rules change it). A pure read: the rules run
+    when events are saved (`apply_adaptation`), never here."""
+    row = db.get(PlanState, patient_id)
+    if row is None:
+        return AdaptivePlan.start(library)
+    plan, _ = _parse_state(row)
     return plan
 
 
@@ -159,7 +171,7 @@ def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome
         ExerciseOutcome(
             at,
             item.exercise_id,
-            SymptomCheck.of(item.pain_before) if item.pain_before else None,
+            item.pain_before,
             None,
             stopped_for_pain=True,
         )

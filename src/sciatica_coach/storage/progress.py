@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import RuleBook, load_rules
-from sciatica_coach.domain.checkins import SymptomCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.instruments.sbi import load_sbi
 from sciatica_coach.domain.progress import (
@@ -21,6 +20,7 @@ from sciatica_coach.domain.progress import (
     period,
     planned_sessions_per_day,
 )
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import checkin_symptoms, list_checkins
 from sciatica_coach.storage.models import CheckIn, ExerciseSession
 from sciatica_coach.storage.plans import as_utc, current_prescription

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -32,9 +33,14 @@ def create_session(
     return row
 
 
-def get_session(db: Session, patient_id: int, session_id: str) -> ExerciseSession | None:
-    """A session, only if it belongs to this patient."""
-    row = db.get(ExerciseSession, session_id)
+SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def get_session(db: Session, patient_id: int, session_id: str, *, for_update: bool = False) -> ExerciseSession | None:
+    """A session, only if it belongs to this patient (an id that is not a session id is simply not found)."""
+    if not SESSION_ID.fullmatch(session_id):
+        return None
+    row = db.get(ExerciseSession, session_id, with_for_update=for_update and db.get_bind().dialect.name != "sqlite")
     if row is None or row.patient_id != patient_id:
         return None
     return row

@@ -10,17 +10,20 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from sciatica_coach.domain.content import load_library
+from sciatica_coach.domain.catalog import Catalog, load_catalog
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
+from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.web import errors
 from sciatica_coach.web.routes import camera, checkins, history, pages, progress, safety, sessions
 
 HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app. The database engine is created lazily by SQLAlchemy on first use."""
+def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
+    """Build the app. Content is loaded, validated and cross-checked here, once (or injected); the database engine
+    connects lazily on first use."""
+    catalog = catalog or load_catalog()
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -31,8 +34,9 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Sciatica Coach", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
-    app.state.library = load_library()
+    app.state.store = Store(engine)
+    app.state.session_factory = make_session_factory(engine)  # for scripts and tests that set data up directly
+    app.state.catalog = catalog
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["settings"] = settings
     app.state.templates = templates

@@ -6,36 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sciatica_coach.domain.motion import Analyzer, PoseFrame, create_analyzer
-from sciatica_coach.domain.motion.results import fault_text
+from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.web.camera_messages import ExerciseMessage, FinishMessage, FrameMessage, Message, MessageError
-
-
-def merge_camera(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """Add a new stretch of camera results to what an exercise already holds (the camera may be used twice)."""
-    if not old:
-        return new
-    merged = {**old, **new}
-    for key in ("reps", "holds"):
-        merged[key] = list(old.get(key, [])) + list(new.get(key, []))
-    merged["warnings"] = list(dict.fromkeys([*old.get("warnings", []), *new.get("warnings", [])]))
-    for key in ("rep_count", "frames", "visible_frames"):
-        merged[key] = int(old.get(key, 0)) + int(new.get(key, 0))
-    by_side = dict(old.get("reps_by_side", {}))
-    for side, count in new.get("reps_by_side", {}).items():
-        by_side[side] = by_side.get(side, 0) + count
-    merged["reps_by_side"] = by_side
-    _add_fault_summary(merged)
-    return merged
-
-
-def _add_fault_summary(camera: dict[str, Any]) -> None:
-    """How often each fault was seen over the counted reps, and the words for it (for summaries)."""
-    counts: dict[str, int] = {}
-    for rep in camera.get("reps", []):
-        for fault in rep.get("faults", []):
-            counts[fault] = counts.get(fault, 0) + 1
-    camera["faults"] = counts
-    camera["fault_text"] = {fault: fault_text(fault) for fault in counts}
 
 
 @dataclass
@@ -52,7 +24,7 @@ class Tracking:
     def result(self) -> dict[str, Any]:
         """What to save: the analyzer's summary (reps, holds, warnings) and a count of each fault."""
         result = self.analyzer.finish().to_dict()
-        _add_fault_summary(result)
+        result = merge_camera(None, result)
         return result
 
 

@@ -1,4 +1,4 @@
-"""Typed dependencies: who is asking, their database session, the content library, templates."""
+"""Typed dependencies: who is asking, a read-only database session, the store for writes, content, templates."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.content import Library
 from sciatica_coach.settings import Settings
-from sciatica_coach.storage.models import Patient
-from sciatica_coach.storage.patients import default_patient
+from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases.patients import local_patient_id
 
 
 def _settings(request: Request) -> Settings:
@@ -20,9 +21,14 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
 def _library(request: Request) -> Library:
-    library: Library = request.app.state.library
-    return library
+    catalog: Catalog = request.app.state.catalog
+    return catalog.library
 
 
 def _templates(request: Request) -> Jinja2Templates:
@@ -30,27 +36,33 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-def _db(request: Request) -> Iterator[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _read(request: Request) -> Iterator[Session]:
+    """A read-only unit of work for the page: never committed, so no read can save a row."""
+    with _store(request).read() as db:
+        yield db
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
 LibraryDep = Annotated[Library, Depends(_library)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
-# "function" scope: the unit of work commits before the response is sent, so a redirect never outruns its data.
-SessionDep = Annotated[Session, Depends(_db, scope="function")]
+StoreDep = Annotated[Store, Depends(_store)]
+# "function" scope: the snapshot closes before the response is sent.
+ReadDep = Annotated[Session, Depends(_read, scope="function")]
 
 
-def _current_patient(db: SessionDep) -> Patient:
-    """The person using the app. Until accounts exist, the default local profile (created on first use)."""
-    return default_patient(db)
+def _patient_id(request: Request) -> int:
+    """The person using the app. Until accounts exist, the default local profile (created once, on first use)."""
+    cached: int | None = getattr(request.app.state, "local_patient_id", None)
+    if cached is None:
+        cached = local_patient_id(_store(request))
+        request.app.state.local_patient_id = cached
+    return cached
 
 
-CurrentPatient = Annotated[Patient, Depends(_current_patient)]
+PatientId = Annotated[int, Depends(_patient_id)]

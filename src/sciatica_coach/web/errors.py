@@ -7,6 +7,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sciatica_coach.domain.adaptation import OfferError
+from sciatica_coach.domain.checkins import CheckinError
+from sciatica_coach.domain.engine.flow import FlowError
+from sciatica_coach.usecases.errors import Gated, Invalid, MovedOn, NotFound
+
 
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
@@ -31,12 +36,60 @@ def install(app: FastAPI) -> None:
             return _page(request, 422, "That input was not valid", message)
         return JSONResponse({"detail": message}, status_code=422)
 
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return _answer(request, 404, "Not found", exc.message)
+
+    @app.exception_handler(MovedOn)
+    async def _moved_on(request: Request, exc: MovedOn) -> Response:
+        return _answer(request, 409, "This session moved on", exc.message)
+
+    @app.exception_handler(FlowError)
+    async def _flow(request: Request, exc: FlowError) -> Response:
+        return _answer(request, exc.status, "That step does not fit the session", exc.message)
+
+    @app.exception_handler(OfferError)
+    async def _offer(request: Request, exc: OfferError) -> Response:
+        return _answer(request, 409, "No such offer", f"{str(exc).capitalize()}; it may have been answered already.")
+
+    @app.exception_handler(Invalid)
+    async def _invalid(request: Request, exc: Invalid) -> Response:
+        return _problems(request, exc.problems)
+
+    @app.exception_handler(CheckinError)
+    async def _checkin(request: Request, exc: CheckinError) -> Response:
+        return _problems(request, exc.problems)
+
+    @app.exception_handler(Gated)
+    async def _gated(request: Request, exc: Gated) -> Response:
+        gate = exc.gate
+        if _wants_html(request):
+            templates = request.app.state.templates
+            response: Response = templates.TemplateResponse(
+                request, "session/gated.html", {"gate": gate}, status_code=423
+            )
+            return response
+        return JSONResponse({"detail": gate.reason, "url": gate.url, "urgent": gate.urgent}, status_code=423)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = str(exc.detail)
         if _wants_html(request):
             return _page(request, exc.status_code, "Something is not right", message)
         return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _answer(request: Request, status: int, title: str, message: str) -> Response:
+    if _wants_html(request):
+        return _page(request, status, title, message)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _problems(request: Request, problems: dict[str, str]) -> Response:
+    message = "; ".join(f"{name}: {text}" for name, text in problems.items())
+    if _wants_html(request):
+        return _page(request, 422, "That input was not valid", message)
+    return JSONResponse({"detail": message, "problems": problems}, status_code=422)
 
 
 def _page(request: Request, status: int, title: str, message: str) -> HTMLResponse:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sciatica_coach.domain.content.schema import Dosage, Range
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
-from sciatica_coach.domain.engine.record import PainReport
-from sciatica_coach.domain.symptoms import REACH_LABELS
+from sciatica_coach.domain.symptoms import REACH_LABELS, SymptomCheck
 
 REACH_PHRASES = {
     "none": "clear",
@@ -59,7 +58,7 @@ def prescribed(item: PrescribedExercise) -> str:
     return text
 
 
-def pain(report: PainReport | None) -> str:
+def pain(report: SymptomCheck | None) -> str:
     """'back 3, leg 4; left leg to the thigh, right leg clear' or a dash when not answered."""
     if report is None:
         return "not recorded"

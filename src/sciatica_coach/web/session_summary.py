@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sciatica_coach.domain.content import Library
-from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord
-from sciatica_coach.storage.models import ExerciseSession
+from sciatica_coach.domain.engine.record import ExerciseRecord
+from sciatica_coach.usecases.sessions import SessionView
 from sciatica_coach.web.plain_words import pain
 
 STATUS_WORDS = {"in_progress": "In progress", "completed": "Completed", "stopped": "Stopped for pain"}
@@ -69,9 +69,9 @@ def _note(item: ExerciseRecord) -> str:
     return ""
 
 
-def summarize(row: ExerciseSession, library: Library) -> SessionSummary:
+def summarize(row: SessionView, library: Library) -> SessionSummary:
     """The summary of a stored session."""
-    record = SessionRecord.from_dict(row.record)
+    record = row.record
     lines = [
         ExerciseLine(
             exercise_id=item.exercise_id,

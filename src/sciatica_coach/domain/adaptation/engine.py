@@ -18,9 +18,9 @@ from sciatica_coach.domain.adaptation.plan import (
 )
 from sciatica_coach.domain.adaptation.rules import LIGHTS, Condition, Rule, RuleBook
 from sciatica_coach.domain.centralization import Classification, classify_change, less_pain
-from sciatica_coach.domain.checkins import SymptomCheck
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription, prescribe
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 
 class OfferError(ValueError):

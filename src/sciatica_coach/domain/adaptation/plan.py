@@ -9,9 +9,10 @@ from typing import Any
 
 from sciatica_coach.domain.adaptation.rules import Light
 from sciatica_coach.domain.centralization import Effect
-from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
+from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription, default_prescription
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 STATE_VERSION = 1
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -154,15 +153,10 @@ class RuleBook(Strict):
 
 def load_rules(folder: Path | None = None, library: Library | None = None) -> RuleBook:
     """Load and validate `rules.yaml` (the packaged one by default); with `library`, check every exercise id."""
-    book = _packaged() if folder is None else load_yaml_model(folder / RULES_FILE, RuleBook)
+    book = load_yaml_model((folder or default_content_dir()) / RULES_FILE, RuleBook)
     if library is not None:
         check_rules(book, library, (folder or default_content_dir()) / RULES_FILE)
     return book
-
-
-@lru_cache(maxsize=1)
-def _packaged() -> RuleBook:
-    return load_yaml_model(default_content_dir() / RULES_FILE, RuleBook)
 
 
 def check_rules(book: RuleBook, library: Library, path: Path) -> None:

@@ -9,23 +9,13 @@ from typing import Any, Literal
 
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.script import Phase
-from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, reach_rank
+from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, SymptomCheck, reach_rank
 
 Status = Literal["in_progress", "completed", "stopped"]
 
 
 class SessionError(ValueError):
     """An action that does not fit the session's state (e.g. pain scores out of range)."""
-
-
-@dataclass
-class PainReport:
-    """A quick symptom check: back and leg pain (0-10) and how far down each leg symptoms reach."""
-
-    back: int
-    leg: int
-    left_reach: str = "none"
-    right_reach: str = "none"
 
 
 @dataclass
@@ -39,8 +29,8 @@ class ExerciseRecord:
     holds_completed: int = 0
     skipped: bool = False
     stopped_for_pain: bool = False
-    pain_before: PainReport | None = None
-    pain_after: PainReport | None = None
+    pain_before: SymptomCheck | None = None
+    pain_after: SymptomCheck | None = None
     camera: dict[str, Any] | None = None  # camera-counted reps, holds and faults, when the camera was used
 
 
@@ -76,8 +66,8 @@ class SessionRecord:
             exercises.append(
                 ExerciseRecord(
                     **item,
-                    pain_before=PainReport(**before) if before else None,
-                    pain_after=PainReport(**after) if after else None,
+                    pain_before=SymptomCheck(**before) if before else None,
+                    pain_after=SymptomCheck(**after) if after else None,
                 )
             )
         return cls(exercises=exercises, status=data.get("status", "in_progress"))
@@ -98,7 +88,7 @@ def complete_phase(record: SessionRecord, phase: Phase) -> None:
 
 
 def report_pain(
-    record: SessionRecord, exercise_index: int, when: Literal["before", "after"], report: PainReport
+    record: SessionRecord, exercise_index: int, when: Literal["before", "after"], report: SymptomCheck
 ) -> None:
     """Save the quick check before or after an exercise; scores 0-10, reach one of REACH_LEVELS."""
     for name, value in (("back", report.back), ("leg", report.leg)):

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from sciatica_coach.domain.clock import Clock
 from sciatica_coach.domain.engine.record import (
-    PainReport,
     SessionError,
     SessionRecord,
     complete_phase,
@@ -23,6 +22,7 @@ from sciatica_coach.domain.engine.record import (
     report_pain,
 )
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 EventKind = Literal[
     "phase-started", "cue", "countdown", "phase-completed", "paused", "resumed", "skipped", "stopped", "finished"
@@ -206,7 +206,7 @@ class SessionRunner:
         """Pause when running, resume when paused."""
         return self.resume() if self.paused else self.pause()
 
-    def answer_check(self, report: PainReport) -> list[Event]:
+    def answer_check(self, report: SymptomCheck) -> list[Event]:
         """Answer the symptom check the session is waiting on; the session then moves on."""
         events = self.tick()
         phase = self.current
@@ -229,7 +229,7 @@ class SessionRunner:
         self._position = next_exercise_start(self.script, self._position)
         return events + self._enter_or_finish(at)
 
-    def stop_for_pain(self, report: PainReport | None = None) -> list[Event]:
+    def stop_for_pain(self, report: SymptomCheck | None = None) -> list[Event]:
         """Stop: this hurts. The exercise is flagged, the optional pain report saved, and the session ends."""
         events = self.tick()
         phase = self.current

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, model_validator
 
-from sciatica_coach.domain.checkins import CheckinError
+from sciatica_coach.domain.checkins import CheckinError, not_a_boolean
 from sciatica_coach.domain.content.loader import default_content_dir, load_yaml_model
 from sciatica_coach.domain.content.schema import ID_PATTERN, Source, Strict
 
@@ -68,14 +67,7 @@ class SbiContent(Strict):
 
 def load_sbi(folder: Path | None = None) -> SbiContent:
     """Load and validate `sbi.yaml` from `folder` (the packaged content by default)."""
-    if folder is None:
-        return _packaged()
-    return load_yaml_model(folder / SBI_FILE, SbiContent)
-
-
-@lru_cache(maxsize=1)
-def _packaged() -> SbiContent:
-    return load_yaml_model(default_content_dir() / SBI_FILE, SbiContent)
+    return load_yaml_model((folder or default_content_dir()) / SBI_FILE, SbiContent)
 
 
 @dataclass(frozen=True)
@@ -95,6 +87,11 @@ class SbiScore:
 def meets_threshold(total: float, threshold: float) -> bool:
     """At or below the threshold counts as success."""
     return total <= threshold
+
+
+_ITEM: TypeAdapter[int] = TypeAdapter(
+    Annotated[int, BeforeValidator(not_a_boolean), Field(strict=False, ge=ITEM_MIN, le=ITEM_MAX)]
+)
 
 
 def score_sbi(answers: Mapping[str, object], content: SbiContent | None = None) -> SbiScore:
@@ -123,10 +120,8 @@ def score_sbi(answers: Mapping[str, object], content: SbiContent | None = None) 
 
 
 def _item_value(value: object) -> int | None:
-    if isinstance(value, bool):
+    """A whole number ITEM_MIN..ITEM_MAX (JSON numbers or form text); anything else (booleans, "²", "--5") is None."""
+    try:
+        return _ITEM.validate_python(value)
+    except ValidationError:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and ITEM_MIN <= value <= ITEM_MAX:
-        return value
-    return None

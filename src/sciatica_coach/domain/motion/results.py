@@ -140,3 +140,47 @@ class AnalysisResult:
             "visible_frames": self.visible_frames,
             "observations": dict(self.observations),
         }
+
+
+# The most reps and holds kept per exercise: the counts stay true, only the per-rep detail stops growing
+# (a long or restarted stream once stored 194 reps for a 5-rep exercise). Twice the largest dose per side.
+MAX_STORED_ITEMS = 40
+
+
+def merge_camera(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Add a new stretch of camera results to what an exercise already holds (the camera may be used twice)."""
+    if not old:
+        return _bounded(dict(new))
+    merged = {**old, **new}
+    for key in ("reps", "holds"):
+        merged[key] = list(old.get(key, [])) + list(new.get(key, []))
+        merged[f"{key}_not_stored"] = int(old.get(f"{key}_not_stored", 0)) + int(new.get(f"{key}_not_stored", 0))
+    merged["warnings"] = list(dict.fromkeys([*old.get("warnings", []), *new.get("warnings", [])]))
+    for key in ("rep_count", "frames", "visible_frames"):
+        merged[key] = int(old.get(key, 0)) + int(new.get(key, 0))
+    by_side = dict(old.get("reps_by_side", {}))
+    for side, count in new.get("reps_by_side", {}).items():
+        by_side[side] = by_side.get(side, 0) + count
+    merged["reps_by_side"] = by_side
+    return _bounded(merged)
+
+
+def _bounded(camera: dict[str, Any]) -> dict[str, Any]:
+    """Keep the first MAX_STORED_ITEMS reps and holds (the fault summary counts those kept)."""
+    for key in ("reps", "holds"):
+        items = list(camera.get(key, []))
+        if len(items) > MAX_STORED_ITEMS:
+            camera[f"{key}_not_stored"] = int(camera.get(f"{key}_not_stored", 0)) + len(items) - MAX_STORED_ITEMS
+            camera[key] = items[:MAX_STORED_ITEMS]
+    _add_fault_summary(camera)
+    return camera
+
+
+def _add_fault_summary(camera: dict[str, Any]) -> None:
+    """How often each fault was seen over the counted reps, and the words for it (for summaries)."""
+    counts: dict[str, int] = {}
+    for rep in camera.get("reps", []):
+        for fault in rep.get("faults", []):
+            counts[fault] = counts.get(fault, 0) + 1
+    camera["faults"] = counts
+    camera["fault_text"] = {fault: fault_text(fault) for fault in counts}

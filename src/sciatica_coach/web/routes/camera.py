@@ -9,18 +9,18 @@ analyzer's results are saved in `record.exercises[i].camera` beside what the per
 from __future__ import annotations
 
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.sessions import get_session, save_progress
+from sciatica_coach.storage.sessions import get_session
+from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases.patients import local_patient_id
+from sciatica_coach.usecases.sessions import save_camera_results
 from sciatica_coach.web.camera_messages import MessageError, parse_message
-from sciatica_coach.web.camera_tracking import CameraSocket, merge_camera
+from sciatica_coach.web.camera_tracking import CameraSocket
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -38,34 +38,14 @@ def _same_origin(websocket: WebSocket) -> bool:
     return urlsplit(origin).netloc == websocket.headers.get("host", "")
 
 
-def _open(factory: sessionmaker[Session], session_id: str) -> tuple[int, list[str], str] | None:
-    with factory() as db:
-        patient = default_patient(db)
-        row = get_session(db, patient.id, session_id)
-        db.commit()
+def _open(store: Store, session_id: str) -> tuple[int, list[str], str] | None:
+    patient_id = local_patient_id(store)
+    with store.read() as db:
+        row = get_session(db, patient_id, session_id)
         if row is None:
             return None
         record = SessionRecord.from_dict(row.record)
-        return patient.id, [e.exercise_id for e in record.exercises], row.status
-
-
-def _save(factory: sessionmaker[Session], patient_id: int, session_id: str, results: list[tuple[int, Any]]) -> None:
-    """Read-modify-write of the session record that never writes back a stale copy of the player's progress."""
-    with factory() as db:
-        sqlite = db.get_bind().dialect.name == "sqlite"
-        if sqlite:  # take SQLite's write lock before reading, so no other save can land in between
-            db.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        row = get_session(db, patient_id, session_id)
-        if row is None:
-            return
-        if not sqlite:
-            db.refresh(row, with_for_update=True)  # PostgreSQL: lock the row and read its latest state
-        record = SessionRecord.from_dict(row.record)
-        for index, result in results:
-            exercise = record.exercises[index]
-            exercise.camera = merge_camera(exercise.camera, result)
-        save_progress(db, row, row.position, record)
-        db.commit()
+        return patient_id, [e.exercise_id for e in record.exercises], row.status
 
 
 @router.websocket("/ws/camera/{session_id}")
@@ -75,8 +55,8 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
     if not _same_origin(websocket):
         await websocket.close(CLOSE_CROSS_SITE, "Connections from other sites are refused.")
         return
-    factory: sessionmaker[Session] = websocket.app.state.session_factory
-    opened = await run_in_threadpool(_open, factory, session_id[:64])
+    store: Store = websocket.app.state.store
+    opened = await run_in_threadpool(_open, store, session_id[:64])
     if opened is None:
         await websocket.close(CLOSE_NOT_YOURS, "There is no such session of yours.")
         return
@@ -89,7 +69,7 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
     async def flush() -> None:
         if state.pending:
             results, state.pending = state.pending, []
-            await run_in_threadpool(_save, factory, patient_id, session_id, results)
+            await run_in_threadpool(save_camera_results, store, patient_id, session_id, results)
 
     try:
         while True:

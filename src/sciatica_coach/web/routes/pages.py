@@ -12,7 +12,7 @@ from sciatica_coach.domain.engine.script import build_script, script_duration
 from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import exercise_gate
 from sciatica_coach.storage.sessions import active_session
-from sciatica_coach.web.deps import CurrentPatient, LibraryDep, SessionDep, TemplatesDep
+from sciatica_coach.web.deps import LibraryDep, PatientId, ReadDep, TemplatesDep
 from sciatica_coach.web.plain_words import dosage_lines, prescribed
 
 router = APIRouter()
@@ -29,20 +29,19 @@ def greeting(now: datetime) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def today(
-    request: Request, db: SessionDep, patient: CurrentPatient, library: LibraryDep, templates: TemplatesDep
+    request: Request, db: ReadDep, patient_id: PatientId, library: LibraryDep, templates: TemplatesDep
 ) -> HTMLResponse:
     """Today's program, the safety gate and the button to start or resume a session."""
-    prescription = current_prescription(db, patient.id, library)
+    prescription = current_prescription(db, patient_id, library)
     items = [{"exercise": library.exercise(item.exercise_id), "dose": prescribed(item)} for item in prescription.items]
     minutes = max(1, round(script_duration(build_script(prescription, library)) / 60))
     context = {
         "nav": "today",
         "minutes": minutes,
         "greeting": greeting(datetime.now()),
-        "patient": patient,
         "items": items,
-        "gate": exercise_gate(db, patient.id),
-        "active": active_session(db, patient.id),
+        "gate": exercise_gate(db, patient_id),
+        "active": active_session(db, patient_id),
         "disclaimer": library.program.disclaimer,
     }
     return templates.TemplateResponse(request, "today.html", context)

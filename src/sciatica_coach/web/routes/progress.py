@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import EFFECT_NAMES
-from sciatica_coach.domain.instruments.sbi import load_sbi
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
 from sciatica_coach.domain.symptoms import REACH_LABELS
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.web import charts
-from sciatica_coach.web.deps import CurrentPatient, LibraryDep, SessionDep, TemplatesDep
+from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, TemplatesDep
 
 router = APIRouter()
 Days = Annotated[int, Query(ge=MIN_DAYS, le=MAX_DAYS, description="How many days to show")]
@@ -25,7 +25,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def progress_context(progress: Progress, days: int) -> dict[str, Any]:
+def progress_context(progress: Progress, days: int, catalog: Catalog) -> dict[str, Any]:
     """Everything the progress template needs."""
     return {
         "nav": "progress",
@@ -35,7 +35,7 @@ def progress_context(progress: Progress, days: int) -> dict[str, Any]:
         "last_label": charts.day_label(progress.last_day),
         "day_label": charts.day_label,
         "reach_labels": REACH_LABELS,
-        "sbi": load_sbi(),
+        "sbi": catalog.sbi,
         "trend_effects": {t.day: EFFECT_NAMES[t.classification.effect] for t in progress.trends},
         "charts": {
             "pain": charts.pain_chart(progress),
@@ -49,21 +49,21 @@ def progress_context(progress: Progress, days: int) -> dict[str, Any]:
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(
     request: Request,
-    db: SessionDep,
-    patient: CurrentPatient,
-    library: LibraryDep,
+    db: ReadDep,
+    patient_id: PatientId,
+    catalog: CatalogDep,
     templates: TemplatesDep,
     days: Days = DEFAULT_DAYS,
 ) -> HTMLResponse:
     """Charts of pain, reach, SBI and sessions done, and whether symptoms are centralizing, in words."""
-    progress = load_progress(db, patient.id, library, _today(), days)
-    return templates.TemplateResponse(request, "progress/index.html", progress_context(progress, days))
+    progress = load_progress(db, patient_id, catalog.library, _today(), days, catalog.rules)
+    return templates.TemplateResponse(request, "progress/index.html", progress_context(progress, days, catalog))
 
 
 @router.get("/api/progress")
-def progress_json(db: SessionDep, patient: CurrentPatient, library: LibraryDep, days: Days = DEFAULT_DAYS) -> Any:
+def progress_json(db: ReadDep, patient_id: PatientId, catalog: CatalogDep, days: Days = DEFAULT_DAYS) -> Any:
     """The same data as JSON (dates as ISO strings)."""
-    progress = load_progress(db, patient.id, library, _today(), days)
+    progress = load_progress(db, patient_id, catalog.library, _today(), days, catalog.rules)
     data = asdict(progress)
     data["trends"] = [
         {

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from sciatica_coach.domain.screening import FormName, MissingAnswers, RedFlags, load_red_flags, outcome_message
+from sciatica_coach.domain.catalog import Catalog
+from sciatica_coach.domain.screening import FormName, MissingAnswers, RedFlags, outcome_message
 from sciatica_coach.storage.safety import (
     NOTE_MAX_CHARS,
     exercise_gate,
@@ -16,10 +20,10 @@ from sciatica_coach.storage.safety import (
     lock_flags,
     lock_is_emergency,
     open_locks,
-    record_assessment,
-    record_screening,
 )
-from sciatica_coach.web.deps import CurrentPatient, SessionDep, TemplatesDep
+from sciatica_coach.usecases import safety
+from sciatica_coach.usecases.errors import Invalid
+from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep
 
 router = APIRouter()
 
@@ -32,10 +36,18 @@ def field_name(item_id: str) -> str:
     return FIELD_PREFIX + item_id
 
 
-def answers_from_form(form: Mapping[str, Any], form_name: FormName, content: RedFlags | None = None) -> dict[str, bool]:
-    """The yes/no answers posted for `form_name`'s questions (fields `rf_<id>`); unanswered ones are left out."""
+def raw_answers(form: Mapping[str, Any]) -> dict[str, object]:
+    """Every posted `rf_<id>` field as {id: value}; the use case checks ids against the content and values."""
+    return {
+        str(key).removeprefix(FIELD_PREFIX): value for key, value in form.items() if str(key).startswith(FIELD_PREFIX)
+    }
+
+
+def answers_from_form(form: Mapping[str, Any], form_name: FormName, content: RedFlags) -> dict[str, bool]:
+    """The yes/no answers posted for `form_name`'s questions (fields `rf_<id>`); unanswered ones are left out
+    (used to redisplay a form with what was already ticked)."""
     answers: dict[str, bool] = {}
-    for item in (content or load_red_flags()).questions(form_name):
+    for item in content.questions(form_name):
         value = form.get(field_name(item.id))
         if value == YES:
             answers[item.id] = True
@@ -46,12 +58,11 @@ def answers_from_form(form: Mapping[str, Any], form_name: FormName, content: Red
 
 def form_context(
     form_name: FormName,
+    content: RedFlags,
     answers: Mapping[str, bool] | None = None,
     missing: Collection[str] = (),
-    content: RedFlags | None = None,
 ) -> dict[str, Any]:
     """What the question partials need: `rf_items`, `rf_answers`, `rf_missing`, `rf_form`, `rf_not_a_clinician`."""
-    content = content or load_red_flags()
     return {
         "rf_items": content.questions(form_name),
         "rf_answers": dict(answers or {}),
@@ -61,23 +72,25 @@ def form_context(
     }
 
 
-def short_form_context(answers: Mapping[str, bool] | None = None, missing: Collection[str] = ()) -> dict[str, Any]:
+def short_form_context(
+    content: RedFlags, answers: Mapping[str, bool] | None = None, missing: Collection[str] = ()
+) -> dict[str, Any]:
     """Context for `{% include "safety/_short_form.html" %}` inside another form (the check-ins)."""
-    return form_context("short", answers, missing)
+    return form_context("short", content, answers, missing)
 
 
 def _screening_page(
     request: Request,
     templates: Any,
+    content: RedFlags,
     answers: Mapping[str, bool],
     missing: Collection[str] = (),
     locked: bool = False,
     after_assessment: bool = False,
     assessed_before: bool = False,
 ) -> HTMLResponse:
-    content = load_red_flags()
     context = {
-        **form_context("full", answers, missing, content),
+        **form_context("full", content, answers, missing),
         "intro": content.after_assessment_intro if assessed_before else content.forms["full"].intro,
         "locked": locked,
         "after_assessment": after_assessment,
@@ -90,43 +103,43 @@ def _screening_page(
 
 @router.get("/screening", response_class=HTMLResponse)
 def screening_form(
-    request: Request, db: SessionDep, patient: CurrentPatient, templates: TemplatesDep, after: str = ""
+    request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep, after: str = ""
 ) -> HTMLResponse:
     """The full red-flag screening: one yes/no question per warning sign, nothing preselected."""
     return _screening_page(
         request,
         templates,
+        catalog.red_flags,
         {},
-        locked=bool(open_locks(db, patient.id)),
+        locked=bool(open_locks(db, patient_id)),
         after_assessment=after == "assessment",
-        assessed_before=last_clearance(db, patient.id) is not None,
+        assessed_before=last_clearance(db, patient_id) is not None,
     )
 
 
 @router.post("/screening", response_model=None)
 async def submit_screening(
-    request: Request, db: SessionDep, patient: CurrentPatient, templates: TemplatesDep
+    request: Request, store: StoreDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
 ) -> Response:
     """Record the full screening: a red flag goes to the safety page, a clean one back to today; 422 if incomplete."""
-    answers = answers_from_form(await request.form(), "full")
+    form = await request.form()
     try:
-        result = record_screening(db, patient.id, "full", answers)
+        result = await run_in_threadpool(safety.screen, store, catalog, patient_id, "full", raw_answers(form))
     except MissingAnswers as exc:
+        with store.read() as db:
+            locked = bool(open_locks(db, patient_id))
+            assessed_before = last_clearance(db, patient_id) is not None
+        answers = answers_from_form(form, "full", catalog.red_flags)
         return _screening_page(
-            request,
-            templates,
-            answers,
-            exc.missing,
-            locked=bool(open_locks(db, patient.id)),
-            assessed_before=last_clearance(db, patient.id) is not None,
+            request, templates, catalog.red_flags, answers, exc.missing, locked=locked, assessed_before=assessed_before
         )
     return RedirectResponse("/safety" if result.red_flag else "/", status_code=303)
 
 
 def _safety_page(
-    request: Request, db: SessionDep, patient_id: int, templates: Any, error: str = "", note: str = ""
+    request: Request, db: Session, patient_id: int, catalog: Catalog, templates: Any, error: str = "", note: str = ""
 ) -> HTMLResponse:
-    content = load_red_flags()
+    content = catalog.red_flags
     locks = open_locks(db, patient_id)
     emergency = any(lock_is_emergency(db, lock) for lock in locks)
     flagged = {flag for lock in locks for flag in lock_flags(db, lock)}
@@ -151,23 +164,36 @@ def _safety_page(
 
 
 @router.get("/safety", response_class=HTMLResponse)
-def safety_page(request: Request, db: SessionDep, patient: CurrentPatient, templates: TemplatesDep) -> HTMLResponse:
+def safety_page(
+    request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
+) -> HTMLResponse:
     """Whether exercise is locked, what to do about a warning sign, and where to record an assessment."""
-    return _safety_page(request, db, patient.id, templates)
+    return _safety_page(request, db, patient_id, catalog, templates)
+
+
+class AssessmentForm(BaseModel):
+    """The assessment form: the confirmation box and an optional note."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    confirm: str = ""
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS * 4)
 
 
 @router.post("/safety/assessment", response_model=None)
-async def submit_assessment(
-    request: Request, db: SessionDep, patient: CurrentPatient, templates: TemplatesDep
+def submit_assessment(
+    request: Request,
+    form: Annotated[AssessmentForm, Form()],
+    store: StoreDep,
+    patient_id: PatientId,
+    catalog: CatalogDep,
+    templates: TemplatesDep,
 ) -> Response:
     """The person confirms a clinician assessed them: locks are cleared, then the full screening is asked again."""
-    form = await request.form()
-    note = str(form.get("note") or "")
-    if form.get("confirm") != YES:
-        error = "Tick the box to confirm that a clinician has assessed you."
-        return _safety_page(request, db, patient.id, templates, error=error, note=note)
-    if len(note.strip()) > NOTE_MAX_CHARS:
-        error = f"Please keep the note to {NOTE_MAX_CHARS} characters or fewer."
-        return _safety_page(request, db, patient.id, templates, error=error, note=note)
-    cleared = record_assessment(db, patient.id, note)
+    try:
+        cleared = safety.assessment(store, patient_id, form.confirm == YES, form.note)
+    except Invalid as exc:
+        with store.read() as db:
+            error = next(iter(exc.problems.values()))
+            return _safety_page(request, db, patient_id, catalog, templates, error=error, note=form.note)
     return RedirectResponse("/screening?after=assessment" if cleared else "/safety", status_code=303)

@@ -1,6 +1,6 @@
 """The rules of moving through a saved session: phases complete in order, checks answer check phases.
 
-Pure functions over (script, position, record); the session routes load the row, call one of these and save.
+Pure functions over (script, position, record); the session use cases load the row, call one of these and save.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sciatica_coach.domain.engine.record import (
-    PainReport,
     SessionError,
     SessionRecord,
     complete_phase,
@@ -18,6 +17,7 @@ from sciatica_coach.domain.engine.record import (
     report_pain,
 )
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.symptoms import SymptomCheck
 
 CHECK_KINDS = ("check-before", "check-after")
 
@@ -82,7 +82,7 @@ class Flow:
         self._advance_to(index + 1)
         return True
 
-    def answer_check(self, index: int, report: PainReport) -> Literal["before", "after"] | None:
+    def answer_check(self, index: int, report: SymptomCheck) -> Literal["before", "after"] | None:
         """Answer check phase `index`; returns before/after, or None when it was already answered."""
         self._require_running()
         phase = self._phase(index)

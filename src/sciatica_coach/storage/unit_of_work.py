@@ -1,0 +1,49 @@
+"""Units of work: a read that never commits, and a write that holds the patient's lock for its whole transaction.
+
+Every use case runs in exactly one `Store.write(patient_id)`. On SQLite the transaction begins with
+`BEGIN IMMEDIATE` (the database's single write lock is taken before anything is read, so a read-modify-write can
+never interleave with another writer); on PostgreSQL the patient's row is locked `FOR UPDATE` first, which
+serialises every writer for that person while other people's writes go on in parallel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from sciatica_coach.storage.db import WRITE_OPTION
+from sciatica_coach.storage.models import Patient
+
+
+class Store:
+    """Opens read and write transactions on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._reads = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: one consistent snapshot, always rolled back (a read can never save a row)."""
+        with self._reads() as db:
+            try:
+                yield db
+            finally:
+                db.rollback()
+
+    @contextmanager
+    def write(self, patient_id: int | None = None) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any error.
+
+        With `patient_id`, that person's writes are serialised (SQLite: the write lock; PostgreSQL: a row lock).
+        """
+        with self._writes() as db, db.begin():
+            db.connection()  # begins now: SQLite takes its write lock before the first read
+            if patient_id is not None and self.dialect != "sqlite":
+                db.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+            yield db
