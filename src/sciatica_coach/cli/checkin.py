@@ -6,22 +6,17 @@ from collections.abc import Sequence
 
 import typer
 from rich.markup import escape
-from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.cli.screen import RED_FLAG_EXIT_CODE, ask_yes_no, show_result
-from sciatica_coach.domain.adaptation import Change
-from sciatica_coach.domain.centralization import classify_change
-from sciatica_coach.domain.checkins import MorningCheck, load_checkin_content
+from sciatica_coach.domain.adaptation import Change, OfferError
+from sciatica_coach.domain.catalog import Catalog
+from sciatica_coach.domain.checkins import CheckinContent, CheckinError
 from sciatica_coach.domain.content import Library
-from sciatica_coach.domain.instruments.sbi import load_sbi, score_sbi
-from sciatica_coach.domain.screening import load_red_flags
-from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.checkins import checkin_symptoms, latest_checkin, save_morning_checkin, save_sbi
-from sciatica_coach.storage.db import transaction
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.plans import apply_adaptation, current_plan, respond_to_offer
-from sciatica_coach.storage.safety import record_screening
+from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases import checkins as use
+from sciatica_coach.usecases.errors import Invalid
+from sciatica_coach.usecases.patients import local_patient_id
 
 
 def ask_choice(question: str, choices: Sequence[str], hint: str) -> str:
@@ -47,21 +42,21 @@ def ask_reach(side_text: str, question: str, levels: Sequence[tuple[str, str]]) 
     return levels[int(reply) - 1][0] if reply in numbers else reply
 
 
-def _morning_answers() -> MorningCheck:
-    content = load_checkin_content()
+def _morning_answers(content: CheckinContent) -> dict[str, object]:
     form = content.forms["morning"]
     console.print(f"[bold]{escape(form.title)}[/]")
     console.print(escape(form.intro))
     questions = {q.field: q for q in content.form("morning")}
     pain = [str(n) for n in range(11)]
-    back = int(ask_choice(questions["back_pain"].text, pain, "0 to 10"))
-    leg = int(ask_choice(questions["leg_pain"].text, pain, "0 to 10"))
     levels = [(level.id, level.label) for level in content.reach.levels]
-    left = ask_reach(questions["left_reach"].text, content.reach.text, levels)
-    right = ask_reach(questions["right_reach"].text, content.reach.text, levels)
-    numbness = ask_yes_no(questions["numbness"].text)
-    weakness = ask_yes_no(questions["weakness"].text)
-    return MorningCheck(SymptomCheck(back, leg, left, right), numbness, weakness)
+    return {
+        "back_pain": ask_choice(questions["back_pain"].text, pain, "0 to 10"),
+        "leg_pain": ask_choice(questions["leg_pain"].text, pain, "0 to 10"),
+        "left_reach": ask_reach(questions["left_reach"].text, content.reach.text, levels),
+        "right_reach": ask_reach(questions["right_reach"].text, content.reach.text, levels),
+        "numbness": ask_yes_no(questions["numbness"].text),
+        "weakness": ask_yes_no(questions["weakness"].text),
+    }
 
 
 def _print_changes(title: str, changes: Sequence[Change], library: Library) -> None:
@@ -73,50 +68,52 @@ def _print_changes(title: str, changes: Sequence[Change], library: Library) -> N
         console.print(f"  [bold]{escape(name)}[/] ({escape(change.rule_id)}): {escape(change.reason)}")
 
 
-def _morning(factory: sessionmaker[Session], library: Library) -> None:
-    answers = _morning_answers()
-    red_flags = load_red_flags()
+def _morning(store: Store, catalog: Catalog) -> None:
+    answers = _morning_answers(catalog.checkins)
+    red_flags = catalog.red_flags
     console.print()
     console.print(f"[bold]{escape(red_flags.forms['short'].title)}[/]")
     console.print(escape(red_flags.forms["short"].intro))
     screening = {item.id: ask_yes_no(item.question) for item in red_flags.questions("short")}
-    with transaction(factory) as db:
-        patient_id = default_patient(db).id
-        previous = latest_checkin(db, patient_id, "morning")
-        before = checkin_symptoms(previous) if previous is not None else None
-        result = record_screening(db, patient_id, "short", screening, red_flags)
-        save_morning_checkin(db, patient_id, answers)
-        applied = apply_adaptation(db, patient_id, library)
-        offers = current_plan(db, patient_id, library).offers
-    if result.red_flag:  # a red flag wins over everything else
-        show_result(result, red_flags)
+    patient_id = local_patient_id(store)
+    try:
+        outcome = use.morning_checkin(store, catalog, patient_id, answers, screening)
+    except Invalid as exc:
+        fail(f"the check-in was not saved: {exc}")
+    if outcome.screening.red_flag:  # a red flag wins over everything else
+        show_result(outcome.screening, red_flags)
         raise typer.Exit(RED_FLAG_EXIT_CODE)
+    library = catalog.library
     console.print()
     console.print("[green]Check-in saved.[/]")
-    if before is not None:
-        console.print(escape(classify_change(before, answers.symptoms).words))
+    if outcome.trend is not None:
+        console.print(escape(outcome.trend.words))
+    applied = outcome.applied
     _print_changes("Your program changed:", applied.changes, library)
     _print_changes("Kept the same:", applied.holds, library)
     if not applied.changes and not applied.holds:
         console.print("No changes to your program today.")
-    for offer in offers:
+    for offer in outcome.plan.offers:
         console.print(escape(offer.reason))
         accept = ask_yes_no(f"Try the {library.exercise(offer.to).name.lower()} again?")
-        with transaction(factory) as db:
-            change = respond_to_offer(db, default_patient(db).id, library, offer.rule_id, accept)
+        try:
+            change = use.answer_offer(store, catalog, patient_id, offer.rule_id, accept)
+        except OfferError as exc:
+            fail(f"{exc}; it may have been answered already")
         console.print(escape(change.reason))
 
 
-def _sbi(factory: sessionmaker[Session]) -> None:
-    content = load_sbi()
+def _sbi(store: Store, catalog: Catalog) -> None:
+    content = catalog.sbi
     console.print(f"[bold]{escape(content.name)}[/]")
     console.print(escape(content.intro))
     console.print("  " + "  ".join(f"{a.value} = {escape(a.label)}" for a in content.anchors))
     values = [str(n) for n in range(7)]
-    answers = {item.id: int(ask_choice(item.text, values, "0 to 6")) for item in content.items}
-    score = score_sbi(answers, content)
-    with transaction(factory) as db:
-        save_sbi(db, default_patient(db).id, score)
+    answers: dict[str, object] = {item.id: ask_choice(item.text, values, "0 to 6") for item in content.items}
+    try:
+        score = use.weekly_sbi(store, catalog, local_patient_id(store), answers).score
+    except CheckinError as exc:
+        fail(f"the SBI was not saved: {exc}")
     console.print()
     verdict = "at or below" if score.meets_threshold else "above"
     label = escape(content.threshold.label.lower())
@@ -132,9 +129,9 @@ def checkin(
     """Morning check-in: pain, how far down each leg, numbness, weakness and the safety questions; then any change
     to your program with its reason. Exit code 3 when a warning sign is found (exercises are then locked)."""
     settings = load_settings()
-    library = load_content()
-    with open_database(settings) as factory:
+    catalog = load_content()
+    with open_store(settings) as store:
         if sbi:
-            _sbi(factory)
+            _sbi(store, catalog)
         else:
-            _morning(factory, library)
+            _morning(store, catalog)

@@ -9,12 +9,13 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.domain.content import ContentError, Library, load_library
+from sciatica_coach.domain.catalog import Catalog, load_catalog
+from sciatica_coach.domain.content import ContentError
 from sciatica_coach.settings import Settings
-from sciatica_coach.storage.db import make_engine, make_session_factory
+from sciatica_coach.storage.db import make_engine
 from sciatica_coach.storage.migrate import upgrade
+from sciatica_coach.storage.unit_of_work import Store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,22 +35,23 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_content() -> Library:
-    """The packaged program content, or exit naming the broken file and field."""
+def load_content() -> Catalog:
+    """Every content file, loaded, validated and cross-checked once; or exit naming the broken file and field."""
     try:
-        return load_library()
+        return load_catalog()
     except ContentError as exc:
         fail(f"the program content is broken: {exc}")
 
 
 @contextmanager
-def open_database(settings: Settings, *, migrate: bool = False) -> Iterator[sessionmaker[Session]]:
-    """A session factory for the configured database; database errors exit cleanly and the engine is disposed."""
+def open_store(settings: Settings, *, migrate: bool = False) -> Iterator[Store]:
+    """The store for the configured database (migrated first with `migrate`); database errors exit cleanly, what
+    was already saved is kept, and the engine is disposed."""
     engine = make_engine(settings.database_url)
     try:
         if migrate:
             upgrade(settings.database_url)
-        yield make_session_factory(engine)
+        yield Store(engine)
     except SQLAlchemyError as exc:
         hint = "" if migrate else "; run `sciatica-coach db upgrade` first"
         fail(f"could not use the database ({exc.__class__.__name__}){hint}; what was already saved is kept")

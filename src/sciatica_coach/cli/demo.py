@@ -6,13 +6,10 @@ from datetime import UTC, datetime
 
 import typer
 
-from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.demo import MAX_DAYS, MIN_DAYS, build_demo
-from sciatica_coach.domain.adaptation import load_rules
-from sciatica_coach.domain.content import ContentError
-from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.demo import DemoError, load_demo
-from sciatica_coach.storage.patients import default_patient
+from sciatica_coach.usecases.patients import local_patient_id
 
 
 def demo(
@@ -20,15 +17,14 @@ def demo(
 ) -> None:
     """Load demo history (sessions, quick checks, morning check-ins, weekly SBI) into an EMPTY database."""
     settings = load_settings()
-    library = load_content()
-    try:
-        book = load_rules(library=library)
-    except ContentError as exc:
-        fail(str(exc))
+    catalog = load_content()
+    library, book = catalog.library, catalog.rules
     history = build_demo(library, book, datetime.now(UTC).date(), days)
     try:
-        with open_database(settings, migrate=True) as factory, transaction(factory) as db:
-            steps = load_demo(db, default_patient(db).id, history, library, book)
+        with open_store(settings, migrate=True) as store:
+            patient_id = local_patient_id(store)
+            with store.write(patient_id) as db:
+                steps = load_demo(db, patient_id, history, library, book)
     except DemoError as exc:
         fail(str(exc))
     console.print(

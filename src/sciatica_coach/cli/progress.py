@@ -9,13 +9,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.domain.centralization import EFFECT_NAMES
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
 from sciatica_coach.domain.symptoms import REACH_LEVELS, reach_rank
-from sciatica_coach.storage.db import transaction
-from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.progress import load_progress
+from sciatica_coach.usecases.patients import local_patient_id
 
 BAR = "█"
 REACH_SHORT = {"none": "None", "buttock": "Buttock", "thigh": "Thigh", "below-knee": "Below knee", "foot": "Foot"}
@@ -87,9 +86,11 @@ def progress(
 ) -> None:
     """Show back and leg pain, how far down the leg, the weekly SBI and sessions done over time."""
     settings = load_settings()
-    library = load_content()
-    with open_database(settings) as factory, transaction(factory) as db:
-        data = load_progress(db, default_patient(db).id, library, datetime.now(UTC).date(), days)
+    catalog = load_content()
+    with open_store(settings) as store:
+        patient_id = local_patient_id(store)
+        with store.read() as db:
+            data = load_progress(db, patient_id, catalog.library, datetime.now(UTC).date(), days, catalog.rules)
     if png is None:
         render_text(data)
         return

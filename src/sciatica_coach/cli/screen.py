@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.cli.common import console, fail, load_settings
-from sciatica_coach.domain.content import ContentError
-from sciatica_coach.domain.screening import RedFlags, ScreeningResult, load_red_flags, outcome_message
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.safety import last_clearance, open_locks, record_assessment, record_screening
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
+from sciatica_coach.domain.catalog import Catalog
+from sciatica_coach.domain.screening import RedFlags, ScreeningResult, outcome_message
+from sciatica_coach.storage.safety import last_clearance, open_locks
+from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases import safety
+from sciatica_coach.usecases.errors import Invalid
+from sciatica_coach.usecases.patients import local_patient_id
 
 RED_FLAG_EXIT_CODE = 3
 ASSESSED_QUESTION = "Has a clinician (doctor, nurse or physiotherapist) assessed you about these signs?"
@@ -65,37 +65,33 @@ def screen(
 ) -> None:
     """Answer the red-flag safety questions; exit code 3 when a warning sign is found (exercises are then locked)."""
     settings = load_settings()
-    try:
-        content = load_red_flags()
-    except ContentError as exc:
-        fail(str(exc))
-    engine = make_engine(settings.database_url)
-    try:
-        result = _run(make_session_factory(engine), content, assessed, note)
-    finally:
-        engine.dispose()
-    show_result(result, content)
+    catalog = load_content()
+    with open_store(settings) as store:
+        result = _run(store, catalog, assessed, note)
+    show_result(result, catalog.red_flags)
     if result.red_flag:
         raise typer.Exit(RED_FLAG_EXIT_CODE)
 
 
-def _run(factory: sessionmaker[Session], content: RedFlags, assessed: bool, note: str) -> ScreeningResult:
+def _run(store: Store, catalog: Catalog, assessed: bool, note: str) -> ScreeningResult:
     """Optionally record an assessment, ask every question of the full form, and save the answers."""
-    try:
-        with transaction(factory) as db:
-            patient_id = default_patient(db).id
-            locked = bool(open_locks(db, patient_id))
-            if assessed and not locked:
-                console.print("There is no safety lock to clear.")
-            elif assessed:
-                if not ask_yes_no(ASSESSED_QUESTION):
-                    fail("nothing was cleared: the exercises stay locked until a clinician has checked you")
-                record_assessment(db, patient_id, note)
-                console.print("Thank you: your assessment is recorded. Please answer the safety questions again.")
-                locked = False
-            assessed_before = last_clearance(db, patient_id) is not None
-    except (SQLAlchemyError, ValueError) as exc:
-        fail(_db_problem(exc))
+    content = catalog.red_flags
+    patient_id = local_patient_id(store)
+    with store.read() as db:
+        locked = bool(open_locks(db, patient_id))
+    if assessed and not locked:
+        console.print("There is no safety lock to clear.")
+    elif assessed:
+        if not ask_yes_no(ASSESSED_QUESTION):
+            fail("nothing was cleared: the exercises stay locked until a clinician has checked you")
+        try:
+            safety.assessment(store, patient_id, confirmed=True, note=note)
+        except Invalid as exc:
+            fail(str(exc))
+        console.print("Thank you: your assessment is recorded. Please answer the safety questions again.")
+        locked = False
+    with store.read() as db:
+        assessed_before = last_clearance(db, patient_id) is not None
     form = content.forms["full"]
     console.print(f"[bold]{escape(form.title)}[/]")
     console.print(escape(content.after_assessment_intro if assessed_before else form.intro))
@@ -103,15 +99,5 @@ def _run(factory: sessionmaker[Session], content: RedFlags, assessed: bool, note
     if locked:
         console.print(LOCKED_NOTICE)
     console.print()
-    answers = {item.id: ask_yes_no(item.question) for item in content.questions("full")}
-    try:
-        with transaction(factory) as db:
-            return record_screening(db, default_patient(db).id, "full", answers, content)
-    except (SQLAlchemyError, ValueError) as exc:
-        fail(_db_problem(exc))
-
-
-def _db_problem(exc: Exception) -> str:
-    if isinstance(exc, SQLAlchemyError):
-        return f"could not use the database ({exc.__class__.__name__}); run `sciatica-coach db upgrade` first"
-    return str(exc)
+    answers: dict[str, object] = {item.id: ask_yes_no(item.question) for item in content.questions("full")}
+    return safety.screen(store, catalog, patient_id, "full", answers)

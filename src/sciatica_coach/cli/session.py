@@ -8,26 +8,23 @@ from typing import Literal
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
+from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.cli.keys import KeyReader, stdin_is_terminal
 from sciatica_coach.cli.session_checks import FixedAnswers, PromptAnswers, parse_pain, parse_reaches
 from sciatica_coach.cli.session_player import Outcome, Player
 from sciatica_coach.cli.speech import Speaker
+from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.clock import ScaledClock, SystemClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
-from sciatica_coach.domain.engine.script import Phase, build_script
+from sciatica_coach.domain.engine.script import Phase
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.checkins import record_exercise_check
-from sciatica_coach.storage.db import transaction
-from sciatica_coach.storage.models import ExerciseSession
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.plans import current_prescription
-from sciatica_coach.storage.safety import exercise_gate
-from sciatica_coach.storage.sessions import active_session, create_session, get_session, save_progress
+from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases import sessions as use
+from sciatica_coach.usecases.errors import Gated, MovedOn
+from sciatica_coach.usecases.patients import local_patient_id
 
 GATED_EXIT = 3
 MAX_SPEED = 10_000.0
@@ -35,30 +32,34 @@ MAX_SPEED = 10_000.0
 
 @dataclass
 class DbStore:
-    """Keeps one session's progress in the database, one short transaction per save."""
+    """Keeps one session's progress in the database through the session use cases, one transaction per save."""
 
-    factory: sessionmaker[Session]
+    store: Store
+    catalog: Catalog
     patient_id: int
     session_id: str
-
-    def _row(self, db: Session) -> ExerciseSession:
-        row = get_session(db, self.patient_id, self.session_id)
-        if row is None:
-            raise LookupError(f"session {self.session_id} is no longer in the database")
-        return row
+    seen_position: int
 
     def save(self, position: int, record: SessionRecord) -> None:
-        """Save where the session is and what has been done."""
-        with transaction(self.factory) as db:
-            save_progress(db, self._row(db), position, record)
+        """Save where the session is and what has been done (MovedOn if the browser moved it meanwhile)."""
+        self.seen_position = use.save_played(
+            self.store, self.catalog, self.patient_id, self.session_id, self.seen_position, position, record
+        )
 
     def check(
         self, phase: Phase, when: Literal["before", "after"], report: SymptomCheck, position: int, record: SessionRecord
     ) -> None:
         """Save a symptom check as a check-in row, together with the progress."""
-        with transaction(self.factory) as db:
-            record_exercise_check(db, self.patient_id, self.session_id, phase.exercise_id, when, report)
-            save_progress(db, self._row(db), position, record)
+        self.seen_position = use.save_played(
+            self.store,
+            self.catalog,
+            self.patient_id,
+            self.session_id,
+            self.seen_position,
+            position,
+            record,
+            check=(phase.exercise_id, when, report),
+        )
 
 
 @dataclass
@@ -101,11 +102,14 @@ def session(
     settings = load_settings()
     if settings.mode == "production" and speed != 1.0:
         fail("--speed is a demo and testing aid; it must stay 1.0 when SCIATICA_MODE=production")
-    library = load_content()
-    with open_database(settings, migrate=True) as factory:
-        loaded = _load(factory, library, resume)
-        outcome = _play(loaded, factory, library, speed, speech, no_input, fixed)
-    _report(outcome, loaded, library, console)
+    catalog = load_content()
+    with open_store(settings, migrate=True) as store:
+        loaded = _load(store, catalog, resume)
+        try:
+            outcome = _play(loaded, store, catalog, speed, speech, no_input, fixed)
+        except MovedOn as exc:
+            fail(exc.message, code=1)
+    _report(outcome, loaded, catalog.library, console)
 
 
 def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
@@ -119,55 +123,54 @@ def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
     return SymptomCheck(back=back, leg=leg, left_reach=left, right_reach=right)
 
 
-def _load(factory: sessionmaker[Session], library: Library, resume: bool) -> Loaded:
-    """Check the safety gate, then start a new session or pick up the unfinished one."""
-    with transaction(factory) as db:
-        patient = default_patient(db)
-        gate = exercise_gate(db, patient.id)
-        row: ExerciseSession | None = None
-        if gate is None and resume:
-            row = active_session(db, patient.id)
-        elif gate is None:
-            prescription = current_prescription(db, patient.id, library)
-            row = create_session(db, patient.id, prescription, build_script(prescription, library), source="terminal")
-        loaded = None
-        if row is not None:
-            loaded = Loaded(
-                patient_id=patient.id,
-                session_id=row.id,
-                script=[Phase(**phase) for phase in row.script],
-                record=SessionRecord.from_dict(row.record),
-                position=row.position,
-                resumed=resume,
-            )
-    if gate is not None:
-        fail(f"{gate.reason} (see {gate.url} in the web app)", code=GATED_EXIT)
-    if loaded is None:
-        fail("there is no unfinished session to resume; start one with `sciatica-coach session`", code=1)
-    return loaded
+def _load(store: Store, catalog: Catalog, resume: bool) -> Loaded:
+    """Check the safety gate, then pick up the session in progress (here or in the browser) or start one."""
+    patient_id = local_patient_id(store)
+    try:
+        if resume:
+            view = use.resume_latest(store, patient_id)
+            if view is None:
+                fail("there is no unfinished session to resume; start one with `sciatica-coach session`", code=1)
+            resumed = True
+        else:
+            started = use.start_or_resume(store, catalog, patient_id, source="terminal")
+            view, resumed = started.session, started.resumed
+    except Gated as exc:
+        fail(f"{exc.gate.reason} (see {exc.gate.url} in the web app)", code=GATED_EXIT)
+    return Loaded(
+        patient_id=patient_id,
+        session_id=view.id,
+        script=view.script,
+        record=view.record,
+        position=view.position,
+        resumed=resumed,
+    )
 
 
 def _play(
     loaded: Loaded,
-    factory: sessionmaker[Session],
-    library: Library,
+    store: Store,
+    catalog: Catalog,
     speed: float,
     speech: bool,
     no_input: bool,
     fixed: SymptomCheck | None,
 ) -> Outcome:
     runner = SessionRunner(loaded.script, loaded.record, ScaledClock(SystemClock(), speed), loaded.position)
+    library = catalog.library
     names = {exercise_id: library.exercise(exercise_id).name for exercise_id in {p.exercise_id for p in loaded.script}}
     if loaded.resumed and runner.current is not None:
         phase = runner.current
         where = " · ".join(p for p in (names[phase.exercise_id], phase.label) if p)
         console.print(f"Resuming your session at {where}; a rep that was under way starts again.")
+    elif loaded.resumed:
+        console.print("Carrying on with the session you already have in progress.")
     interactive = stdin_is_terminal() and not no_input
     prompts = PromptAnswers(console)
     ask = FixedAnswers(fixed, console) if fixed is not None else prompts
     player = Player(
         runner,
-        DbStore(factory, loaded.patient_id, loaded.session_id),
+        DbStore(store, catalog, loaded.patient_id, loaded.session_id, loaded.position),
         ask,
         console,
         names,

@@ -197,11 +197,12 @@ def save_played(
     position: int,
     record: SessionRecord,
     check: tuple[str, Literal["before", "after"], SymptomCheck] | None = None,
-) -> None:
+) -> int:
     """Save what a player that keeps its own record (the terminal) has done since it last saw `seen_position`.
 
     MovedOn when the session changed elsewhere meanwhile; a symptom check is saved as a check-in, and after an
-    exercise, or when the session stops, the rules run.
+    exercise, or when the session stops, the rules run. Returns the saved position (never behind the stored one:
+    a resumed rep that starts again does not move the session backwards).
     """
     with store.write(patient_id) as db:
         row = get_session(db, patient_id, session_id, for_update=True)
@@ -214,6 +215,8 @@ def save_played(
         if check is not None:
             exercise_id, when, report = check
             record_exercise_check(db, patient_id, session_id, exercise_id, when, report)
-        save_progress(db, row, position, record)
+        saved = max(position, row.position)
+        save_progress(db, row, saved, record)
         if (check is not None and check[1] == "after") or record.status == "stopped":
             apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+        return saved

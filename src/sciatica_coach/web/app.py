@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,15 +10,19 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog, load_catalog
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.web import errors
 from sciatica_coach.web.routes import camera, checkins, history, pages, progress, safety, sessions
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
@@ -27,7 +32,12 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The local profile exists before the first page is read, so reading a page never has to create it.
+        try:
+            app.state.local_patient_id = await run_in_threadpool(local_patient_id, app.state.store)
+        except SQLAlchemyError:
+            log.warning("the database is not reachable at start-up; the local profile will be made on first use")
         yield
         engine.dispose()
 

@@ -107,7 +107,13 @@ function phaseDone(i) {
 
 function afterSave(state) {
   view.progress(Math.max(index, state.position), state.total);
-  if (state.status !== "in_progress") finish(state.status);
+  if (state.status !== "in_progress") return finish(state.status);
+  if (state.position > index) {
+    // Another tab or device moved the session on: follow it rather than repeat what is already done.
+    if (timer) timer.cancel();
+    enter(state.resume);
+    view.status(`Your session moved on in another window; picked up at ${describe(script[state.resume])}.`);
+  }
 }
 
 function submitCheck(phase, answers) {
@@ -148,7 +154,7 @@ async function skipExercise() {
   if (timer) timer.cancel();
   check.close();
   try {
-    const state = await api.post("skip");
+    const state = await api.post("skip", { index });
     if (state.status !== "in_progress") return finish(state.status);
     paused = false;
     view.paused(false);
