@@ -27,7 +27,7 @@ from sciatica_coach.storage.checkins import (
 )
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.demo import DemoError, load_demo
-from sciatica_coach.storage.models import ExerciseSession, AuditEntry, PlanState
+from sciatica_coach.storage.models import AuditEntry, ExerciseSession, PlanState
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import (
     Applied,

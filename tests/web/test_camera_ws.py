@@ -17,12 +17,12 @@ from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.motion import PoseFrame
+from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.domain.motion.synthetic import SyntheticSpec, generate
 from sciatica_coach.storage.models import ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import create_session
 from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
-from sciatica_coach.domain.motion.results import merge_camera
 
 HINGE_INDEX = 2  # the standard program: nerve glide, prone press-up, hip hinge
 
