@@ -13,6 +13,7 @@ from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import Phase, build_script
 from sciatica_coach.domain.screening import all_no
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.models import CheckIn
 from sciatica_coach.storage.patients import default_patient
@@ -178,3 +179,43 @@ def test_help_describes_the_session_options(invoke: Invoke) -> None:
     assert result.exit_code == 0
     for option in ("--resume", "--speed", "--no-speech", "--no-input", "--pain", "--reach"):
         assert option in result.output
+
+
+def test_a_session_open_in_the_browser_is_carried_on_not_doubled(
+    invoke: Invoke, screened: int, factory: sessionmaker[Session], library: Library
+) -> None:
+    prescription = default_prescription(library)
+    with transaction(factory) as db:  # left in progress in the browser
+        browser = create_session(db, screened, prescription, build_script(prescription, library), source="web").id
+    result = invoke("session", "--no-input", "--pain", "1,1", *FAST)
+    assert result.exit_code == 0, result.output
+    assert "Resuming your session at Sciatic nerve glide" in result.output
+    with transaction(factory) as db:
+        (row,) = list_sessions(db, screened)
+    assert row.id == browser and row.status == "completed"
+
+
+def test_the_terminal_stops_when_the_browser_moved_the_session_on(
+    screened: int, database_url: str, factory: sessionmaker[Session], library: Library
+) -> None:
+    from sciatica_coach.domain.catalog import load_catalog
+    from sciatica_coach.storage.db import make_engine
+    from sciatica_coach.storage.unit_of_work import Store
+    from sciatica_coach.usecases import sessions as use
+    from sciatica_coach.usecases.errors import MovedOn
+
+    catalog = load_catalog()
+    engine = make_engine(database_url)
+    store = Store(engine)
+    started = use.start_or_resume(store, catalog, screened, source="terminal")
+    view = started.session
+    record = view.record
+    use.answer_check(store, catalog, screened, view.id, 0, SymptomCheck(1, 1))  # the browser answers step 0
+    try:
+        use.save_played(store, catalog, screened, view.id, 0, 1, record)
+    except MovedOn as exc:
+        assert "moved on in another window" in exc.message
+    else:
+        raise AssertionError("a stale terminal save was accepted")
+    finally:
+        engine.dispose()

@@ -163,8 +163,6 @@ def _play(
         phase = runner.current
         where = " · ".join(p for p in (names[phase.exercise_id], phase.label) if p)
         console.print(f"Resuming your session at {where}; a rep that was under way starts again.")
-    elif loaded.resumed:
-        console.print("Carrying on with the session you already have in progress.")
     interactive = stdin_is_terminal() and not no_input
     prompts = PromptAnswers(console)
     ask = FixedAnswers(fixed, console) if fixed is not None else prompts
