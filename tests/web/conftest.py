@@ -22,6 +22,17 @@ def screen_clean(app: FastAPI) -> int:
         return patient.id
 
 
+# A complete, calm set of morning check-in answers (JSON), without the safety questions.
+MORNING_OK: dict[str, Any] = {
+    "back_pain": 2,
+    "leg_pain": 3,
+    "left_reach": "thigh",
+    "right_reach": "none",
+    "numbness": False,
+    "weakness": False,
+}
+
+
 class Driver:
     """Drives sessions through the HTTP API the way the player does."""
 

@@ -12,17 +12,10 @@ from sqlalchemy import func, select
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.models import CheckIn, SafetyLock, Screening
 
-from .conftest import Driver
+from .conftest import MORNING_OK, Driver
 
 HTML = {"accept": "text/html"}
-GOOD: dict[str, Any] = {
-    "back_pain": 2,
-    "leg_pain": 3,
-    "left_reach": "thigh",
-    "right_reach": "none",
-    "numbness": False,
-    "weakness": False,
-}
+GOOD = MORNING_OK
 ODD_NUMBERS = ["²", "--5", "9" * 5000, "3.5", "1e1", " ", "٣"]
 
 

@@ -19,7 +19,7 @@ from sciatica_coach.storage.models import CheckIn, ExerciseSession, Patient, Pla
 from sciatica_coach.storage.patients import find_default_patient
 from sciatica_coach.usecases.sessions import save_camera_results
 
-from .conftest import Driver
+from .conftest import MORNING_OK, Driver
 
 WORKERS = 20
 
@@ -93,15 +93,7 @@ def test_a_camera_save_racing_player_saves_is_never_lost(
 
 
 def test_ten_parallel_first_check_ins_make_one_profile_and_keep_every_check_in(app: FastAPI) -> None:
-    body = {
-        "back_pain": 2,
-        "leg_pain": 3,
-        "left_reach": "thigh",
-        "right_reach": "none",
-        "numbness": False,
-        "weakness": False,
-        "red_flags": all_no("short"),
-    }
+    body = {**MORNING_OK, "red_flags": all_no("short")}
     with TestClient(app) as fresh:
         answers = _parallel(10, lambda _: fresh.post("/api/checkins/morning", json=body).status_code)
     assert answers == [201] * 10
