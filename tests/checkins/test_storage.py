@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -24,7 +23,6 @@ from sciatica_coach.storage.checkins import (
     save_morning_checkin,
     save_sbi,
 )
-from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.demo import DemoError, load_demo
 from sciatica_coach.storage.models import AuditEntry, PlanState
 from sciatica_coach.storage.patients import default_patient
@@ -37,13 +35,6 @@ from sciatica_coach.storage.plans import (
     respond_to_offer,
 )
 from sciatica_coach.storage.sessions import create_session, save_progress
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def _new_session(db: Session, patient_id: int, library: Library) -> str:
