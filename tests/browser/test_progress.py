@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from helpers import session_factory
-from sciatica_coach.demo import build_demo
 from sciatica_coach.domain.adaptation import load_rules
 from sciatica_coach.domain.content import load_library
+from sciatica_coach.domain.demo_history import build_demo
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.db import transaction
-from sciatica_coach.storage.demo import load_demo
+from sciatica_coach.storage.demo_load import load_demo
 from sciatica_coach.storage.patients import default_patient
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.demo import build_demo
 from sciatica_coach.domain.adaptation import OfferError, load_rules
 from sciatica_coach.domain.checkins import MorningCheck, SymptomCheck
 from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.demo_history import build_demo
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import PainReport, SessionRecord
 from sciatica_coach.domain.engine.script import build_script
@@ -23,7 +23,7 @@ from sciatica_coach.storage.checkins import (
     save_morning_checkin,
     save_sbi,
 )
-from sciatica_coach.storage.demo import DemoError, load_demo
+from sciatica_coach.storage.demo_load import DemoError, load_demo
 from sciatica_coach.storage.models import AuditEntry, PlanState
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import (

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import typer
 
 from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_database
-from sciatica_coach.demo import MAX_DAYS, MIN_DAYS, build_demo
 from sciatica_coach.domain.adaptation import load_rules
 from sciatica_coach.domain.content import ContentError
+from sciatica_coach.domain.demo_history import MAX_DAYS, MIN_DAYS, build_demo
 from sciatica_coach.storage.db import transaction
-from sciatica_coach.storage.demo import DemoError, load_demo
+from sciatica_coach.storage.demo_load import DemoError, load_demo
 from sciatica_coach.storage.patients import default_patient
 
 
