@@ -33,7 +33,6 @@ node_modules/.installed: package.json package-lock.json
 # Front-end assets are served by our own server from the package's static folder; never from a CDN.
 assets: node_modules/.installed
 	mkdir -p $(VENDOR)/pose
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@mediapipe/pose/*.js node_modules/@mediapipe/pose/*.wasm node_modules/@mediapipe/pose/*.data \
 	   node_modules/@mediapipe/pose/*.binarypb node_modules/@mediapipe/pose/pose_landmark_full.tflite $(VENDOR)/pose/
 
