@@ -33,15 +33,16 @@ node_modules/.installed: package.json package-lock.json
 # Front-end assets are served by our own server from the package's static folder; never from a CDN.
 assets: node_modules/.installed
 	mkdir -p $(VENDOR)/pose
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@mediapipe/pose/*.js node_modules/@mediapipe/pose/*.wasm node_modules/@mediapipe/pose/*.data \
 	   node_modules/@mediapipe/pose/*.binarypb node_modules/@mediapipe/pose/pose_landmark_full.tflite $(VENDOR)/pose/
 
-# Browser tests drive Debian's Chromium; ffmpeg turns test clips into a fake camera.
+# Browser tests drive Debian's Chromium; ffmpeg turns test clips into a fake camera; espeak-ng speaks terminal cues.
+# A fresh machine has no package lists yet, so apt-get update runs before apt-get install.
 system-deps:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng >/dev/null; \
-	  else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng >/dev/null; fi; \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng >/dev/null; \
 	fi
 
 lint: install

@@ -1,35 +1,26 @@
-"""Shared fixtures: a fresh database per test (SQLite file or a new PostgreSQL database), the app, a client."""
+"""Shared fixtures: a fresh database per test (SQLite file or a new PostgreSQL database), the app, a client, a
+session factory, a patient cleared to exercise and a session driver. The helpers behind them are in `helpers.py`."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
+from helpers import Driver, clear_to_exercise, fresh_database, session_factory, unmarked_clip_users
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.settings import Settings
-from sciatica_coach.storage.migrate import upgrade
 from sciatica_coach.web.app import create_app
 
-POSTGRES_ADMIN_URL = os.environ.get("SCIATICA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-
-def _postgres_available() -> str | None:
-    """None when the server answers, else the reason it does not."""
-    try:
-        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except OperationalError as exc:
-        return str(exc.orig).strip().splitlines()[0]
-    return None
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test that uses the real clips without the `video` marker (so `-m "not video"` means what it says)."""
+    unmarked = unmarked_clip_users(items)
+    if unmarked:
+        raise pytest.UsageError("; ".join(unmarked))
 
 
 @pytest.fixture(scope="session")
@@ -40,29 +31,10 @@ def library() -> Library:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, migrated database: a temporary SQLite file, or a new database on the local PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        upgrade(url)
+    """A fresh, migrated database: a temporary SQLite file, or a new database on the local PostgreSQL (skipped when
+    the server is absent, failed under CI=true)."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
-        return
-    reason = _postgres_available()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI=true but is not reachable: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({reason}); PostgreSQL tests skipped")
-    name = f"sc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -84,3 +56,22 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     """An HTTP client talking to the app in-process."""
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory on the test database (SQLite and PostgreSQL)."""
+    with session_factory(database_url) as made:
+        yield made
+
+
+@pytest.fixture
+def screened(database_url: str) -> int:
+    """The default patient, cleared to exercise by a clean full screening; returns their id."""
+    return clear_to_exercise(database_url)
+
+
+@pytest.fixture
+def drive(client: TestClient) -> Driver:
+    """A driver for the session API."""
+    return Driver(client)

@@ -1,7 +1,9 @@
-"""Documentation is checked: every command, setting and module area is where the README and architecture say."""
+"""Documentation is checked: every command and setting is in the README, every package, module and content file on
+the architecture page."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,4 +60,41 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 def test_every_package_is_on_the_architecture_page(package: str) -> None:
     assert f"/{package}/" in ARCHITECTURE or f"`{package}/" in ARCHITECTURE, (
         f"docs/ARCHITECTURE.md does not say what src/sciatica_coach/{package}/ holds"
+    )
+
+
+PACKAGE = ROOT / "src" / "sciatica_coach"
+
+
+def _architecture_sections() -> dict[str, str]:
+    """The architecture page's sections by the package they describe ('' for the top level, then the test section)."""
+    sections: dict[str, str] = {}
+    for part in re.split(r"^## ", ARCHITECTURE, flags=re.MULTILINE)[1:]:
+        found = re.search(r"src/sciatica_coach/(\w*)/?`", part.splitlines()[0])
+        sections[found.group(1) if found else part.splitlines()[0]] = part
+    return sections
+
+
+def _documented_files() -> list[str]:
+    """Every module (but `__init__.py` and migration versions) and every content file, relative to the package."""
+    modules = [
+        p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" and "versions" not in p.relative_to(PACKAGE).parts
+    ]
+    content = list((PACKAGE / "content").rglob("*.yaml"))
+    return sorted(p.relative_to(PACKAGE).as_posix() for p in [*modules, *content] if "__pycache__" not in p.parts)
+
+
+@pytest.mark.parametrize("path", _documented_files())
+def test_every_module_and_content_file_is_on_the_architecture_page(path: str) -> None:
+    parts = path.split("/")
+    area = parts[0] if len(parts) > 1 else ""
+    section = _architecture_sections().get(area)
+    assert section is not None, f"docs/ARCHITECTURE.md has no section for src/sciatica_coach/{area}/"
+    inner = parts[1:] if area else parts
+    # The file's own name, or for one exercise file the `exercises/*.yaml` the content section gives for all of them.
+    names = {inner[-1]}
+    if path.endswith(".yaml") and len(inner) > 1:
+        names.add(f"{inner[-2]}/*.yaml")
+    assert any(name in section for name in names), (
+        f"docs/ARCHITECTURE.md does not say what src/sciatica_coach/{path} holds (in its {area or 'top-level'} section)"
     )

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
         default_factory=default_database_url,
         validation_alias=AliasChoices("DATABASE_URL", "SCIATICA_DATABASE_URL", "database_url"),
     )
+    # Reserved for signing session cookies in clinic mode (several patients, sign-in), the next step; nothing signs
+    # with it yet. Production already refuses the development value so a deployment is ready when it does.
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000

@@ -8,18 +8,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from sciatica_coach.domain.screening import all_no
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
-from sciatica_coach.storage.migrate import upgrade
-from sciatica_coach.storage.patients import default_patient
-from sciatica_coach.storage.safety import record_screening
+from helpers import DatabaseKind, clear_to_exercise, fresh_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -94,23 +91,12 @@ def start_server(tmp_path: Path, database_url: str, clock_speed: float = 1.0) ->
 
 
 @pytest.fixture
-def browser_db(tmp_path: Path) -> str:
-    """A migrated SQLite database for a browser test."""
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
-    return url
-
-
-def clear_to_exercise(database_url: str) -> int:
-    """Record a clean full screening for the default patient (as the screening page would); returns their id."""
-    engine = make_engine(database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db:
-            patient = default_patient(db)
-            record_screening(db, patient.id, "full", all_no("full"))
-            return patient.id
-    finally:
-        engine.dispose()
+def browser_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated database for a browser test: SQLite, or PostgreSQL with
+    `@pytest.mark.parametrize("browser_db", ["postgres"], indirect=True)` (skipped when absent, failed under CI)."""
+    kind: DatabaseKind = getattr(request, "param", "sqlite")
+    with fresh_database(kind, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -138,21 +124,47 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
+@contextmanager
+def chromium(playwright: Playwright, extra_flags: Sequence[str] = ()) -> Iterator[Browser]:
+    """Debian's Chromium, headless, with any extra flags; always closed, even when the test fails."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+    instance = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_FLAGS, *extra_flags]
+    )
+    try:
         yield instance
+    finally:
         instance.close()
+
+
+@contextmanager
+def phone_page(browser: Browser, timeout_ms: float = 15_000) -> Iterator[Page]:
+    """A page in a fresh phone-sized context of `browser`; the context is closed afterwards, even on failure."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        context.set_default_timeout(timeout_ms)
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver, once per test run."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless, shared by the tests."""
+    with chromium(playwright) as instance:
+        yield instance
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context and page, phone-sized."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    with phone_page(browser) as fresh:
+        yield fresh

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
+from playwright.sync_api import Page, Playwright, WebSocket, expect
 
 import sciatica_coach
 from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
-from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, clear_to_exercise
+from browser.conftest import LiveServer, chromium, phone_page
 from browser.player_steps import start_session
+from helpers import clear_to_exercise, session_factory
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import ExerciseSession
 from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
 
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
 @pytest.fixture
 def fake_camera(tmp_path: Path) -> FakeCamera:
-    """The labelled hinge clip as a slowed-down MJPEG in tmp (skips when ../shared/media is absent)."""
+    """The labelled hinge clip as a slowed-down MJPEG in tmp (skipped without ../shared/media; failed under CI)."""
     if not POSE_JS.exists():
         pytest.fail(f"{POSE_JS} is missing: run `make assets` (copies @mediapipe/pose from node_modules)")
     clip = labelled_clip(CLIP)
@@ -44,35 +44,23 @@ def fake_camera(tmp_path: Path) -> FakeCamera:
 
 
 @pytest.fixture
-def camera_page(browser: Browser, fake_camera: FakeCamera) -> Iterator[Page]:
-    """A second Chromium whose camera plays the clip (the shared browser has no fake camera)."""
+def camera_page(playwright: Playwright, fake_camera: FakeCamera) -> Iterator[Page]:
+    """A page in a second Chromium whose camera plays the clip (the shared browser has no fake camera)."""
     flags = [
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={fake_camera.path}",
     ]
-    yield from page_of_chromium(browser, flags)
-
-
-def page_of_chromium(browser: Browser, flags: list[str]) -> Iterator[Page]:
-    """A page in a separate Chromium started with extra flags; closed afterwards."""
-    instance = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS + flags)
-    context: BrowserContext = instance.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
-    instance.close()
+    with chromium(playwright, flags) as instance, phone_page(instance, timeout_ms=30_000) as page:
+        yield page
 
 
 def saved_camera(database_url: str, session_id: str, exercise_index: int) -> dict[str, object] | None:
     """What the session record holds from the camera for one exercise."""
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as db:
+    with session_factory(database_url) as factory, factory() as db:
         row = db.get(ExerciseSession, session_id)
         assert row is not None
-        camera = SessionRecord.from_dict(row.record).exercises[exercise_index].camera
-    engine.dispose()
-    return camera
+        return SessionRecord.from_dict(row.record).exercises[exercise_index].camera
 
 
 def reps_shown(page: Page) -> int:
@@ -116,6 +104,7 @@ def assert_only_landmark_numbers(sent: list[str | bytes]) -> int:
 
 
 # The session clock runs as many times slower as the clip is slowed down, so frame times are at the clip's real pace.
+@pytest.mark.video
 @pytest.mark.parametrize("live_server", [1 / SLOWDOWN], indirect=True)
 def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
     camera_page: Page, live_server: LiveServer, fake_camera: FakeCamera
@@ -197,14 +186,11 @@ def test_without_a_camera_a_clear_message_and_the_session_carries_on(page: Page,
     expect(page.locator("#summary")).to_be_visible()
 
 
-def test_camera_permission_refused_says_how_to_allow_it(browser: Browser, live_server: LiveServer) -> None:
+def test_camera_permission_refused_says_how_to_allow_it(playwright: Playwright, live_server: LiveServer) -> None:
     clear_to_exercise(live_server.database_url)
-    pages = page_of_chromium(browser, ["--use-fake-device-for-media-stream"])  # a camera, but no permission given
-    page = next(pages)
-    try:
+    flags = ["--use-fake-device-for-media-stream"]  # a camera, but no permission given
+    with chromium(playwright, flags) as instance, phone_page(instance, timeout_ms=30_000) as page:
         switch_camera_on_at_the_hinge(page, live_server.url)
         expect(page.locator("[data-camera-message]")).to_contain_text("permission was not given", timeout=90_000)
         expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
         expect(page.locator("#player")).to_have_attribute("data-state", "running")
-    finally:
-        pages.close()

@@ -14,6 +14,8 @@ from .player_steps import answer_check, events, record_events, start_session
 pytestmark = pytest.mark.browser
 
 
+# The whole session runs once on each database the app supports (PostgreSQL is required under CI=true).
+@pytest.mark.parametrize("browser_db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 @pytest.mark.parametrize("live_server", [30.0], indirect=True)
 def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server: LiveServer, cleared: int) -> None:
     record_events(page)

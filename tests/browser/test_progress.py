@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from sciatica_coach.demo import build_demo
+from helpers import session_factory
 from sciatica_coach.domain.adaptation import load_rules
 from sciatica_coach.domain.content import load_library
+from sciatica_coach.domain.demo_history import build_demo
 from sciatica_coach.domain.screening import all_no
-from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
-from sciatica_coach.storage.demo import load_demo
+from sciatica_coach.storage.db import transaction
+from sciatica_coach.storage.demo_load import load_demo
 from sciatica_coach.storage.patients import default_patient
 
 if TYPE_CHECKING:
@@ -24,12 +25,8 @@ def load_demo_into(database_url: str) -> None:
     """The demo history, written straight into the live server's database."""
     library, book = load_library(), load_rules()
     history = build_demo(library, book, datetime.now(UTC).date(), 21)
-    engine = make_engine(database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db:
-            load_demo(db, default_patient(db).id, history, library, book)
-    finally:
-        engine.dispose()
+    with session_factory(database_url) as factory, transaction(factory) as db:
+        load_demo(db, default_patient(db).id, history, library, book)
 
 
 @pytest.mark.browser

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.demo import build_demo
 from sciatica_coach.domain.adaptation import OfferError, load_rules
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.demo_history import build_demo
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
@@ -25,8 +24,7 @@ from sciatica_coach.storage.checkins import (
     save_morning_checkin,
     save_sbi,
 )
-from sciatica_coach.storage.db import make_engine, make_session_factory
-from sciatica_coach.storage.demo import DemoError, load_demo
+from sciatica_coach.storage.demo_load import DemoError, load_demo
 from sciatica_coach.storage.models import AuditEntry, ExerciseSession, PlanState
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import (
@@ -38,13 +36,6 @@ from sciatica_coach.storage.plans import (
     respond_to_offer,
 )
 from sciatica_coach.storage.sessions import create_session, save_progress
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def _new_session(db: Session, patient_id: int, library: Library) -> str:

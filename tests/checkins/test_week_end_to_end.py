@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from checkins.conftest import Check, play_session, short_no
+from checkins.conftest import short_no
+from helpers import Check, Driver
 
 CLEAR = {"back": 2, "leg": 2, "left_reach": "buttock", "right_reach": "none"}
 
@@ -53,10 +54,12 @@ def items(client: TestClient) -> dict[str, int]:
     return {i["exercise_id"]: i["reps"] for i in client.get("/api/plan").json()["plan"]["items"]}
 
 
-def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(client: TestClient, screened: int) -> None:
+def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(
+    client: TestClient, drive: Driver, screened: int
+) -> None:
     assert items(client) == {"nerve-glide": 5, "prone-press-up": 5, "hip-hinge": 5}
     morning(client, leg=4, reach="thigh")
-    assert play_session(client, day_one) == ["nerve-glide", "prone-press-up", "hip-hinge"]
+    assert drive.play_session(day_one) == ["nerve-glide", "prone-press-up", "hip-hinge"]
     assert "nerve-glide-bent-knee" in items(client)  # switched straight after the glide spread the symptoms
 
     second = morning(client, leg=3, reach="buttock")
@@ -64,7 +67,7 @@ def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(client: TestCli
     assert items(client) == {"nerve-glide-bent-knee": 5, "prone-press-up": 6, "hip-hinge": 6}
 
     for _ in range(3):  # three calm days on the bent knee
-        assert play_session(client, settled)[0] == "nerve-glide-bent-knee"
+        assert drive.play_session(settled)[0] == "nerve-glide-bent-knee"
         morning(client, leg=2, reach="buttock")
     plan = client.get("/api/plan").json()
     assert [offer["to"] for offer in plan["plan"]["offers"]] == ["Sciatic nerve glide"]
@@ -82,7 +85,7 @@ def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(client: TestCli
     )
     assert accepted.status_code == 303
     assert items(client) == {"nerve-glide": 5, "prone-press-up": 9, "hip-hinge": 9}
-    assert play_session(client, settled)[0] == "nerve-glide"
+    assert drive.play_session(settled)[0] == "nerve-glide"
     today = client.get("/", headers={"accept": "text/html"}).text
     assert "9 reps" in today
 

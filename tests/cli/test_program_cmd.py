@@ -58,8 +58,10 @@ def test_text_shows_each_exercise_with_dosage_and_stop_rules(library: Library) -
     for exercise in library.exercises.values():
         assert f"({exercise.id})" in output
     assert output.count("Dosage:") == 4 and output.count("Stop rules:") == 4
-    dash = "\u2013"
-    assert f"5{dash}10 reps, hold 1{dash}2 s" in output and f"over 2{dash}5 minutes" in output
+    press = output.split("(prone-press-up)")[1]  # the same words as the exercise's web page
+    assert "5 to 10 slow repetitions" in press and "Hold each one for 1 to 2 seconds" in press
+    assert "Spread over 2 to 5 minutes" in press
+    assert "In the default program: 5 reps on each leg, 5-second hold" in output
     assert "does not replace" in output
 
 

@@ -7,19 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from helpers import PROJECT_ROOT, require_media
 from sciatica_coach.domain.motion import PoseFrame
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MEDIA = PROJECT_ROOT.parent / "shared" / "media"
 CACHE = PROJECT_ROOT / ".cache" / "landmarks"
 
 
 @pytest.fixture(scope="session")
 def media() -> Path:
-    """The shared folder of real clips; the test is skipped with a reason when it is absent."""
-    if not (MEDIA / "labels.csv").is_file():
-        pytest.skip(f"real test clips not found: {MEDIA} is absent (it sits beside the project checkout)")
-    return MEDIA
+    """The shared folder of real clips; skipped with a reason when it is absent (failed under CI=true)."""
+    return require_media()
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:
     assert "no such video file" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.video  # OpenCV is what finds the file unreadable
 def test_unreadable_video_is_a_clean_error(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.mp4"
     bogus.write_text("this is not a video")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sciatica_coach.demo import build_demo
 from sciatica_coach.domain.adaptation import load_rules
 from sciatica_coach.domain.content import Library
-from sciatica_coach.storage.demo import load_demo
+from sciatica_coach.domain.demo_history import build_demo
+from sciatica_coach.storage.demo_load import load_demo
 from sciatica_coach.storage.patients import default_patient
 
 HTML = {"accept": "text/html"}

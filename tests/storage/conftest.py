@@ -1,22 +1,11 @@
-"""Fixtures for storage tests: a session factory on a fresh database, two patients, a prescription."""
+"""Fixtures for storage tests: two patients (the session factory is the shared one)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import Patient
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    """A session factory on a fresh database (SQLite and PostgreSQL)."""
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

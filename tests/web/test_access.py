@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from helpers import Driver
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.screening import all_no, load_red_flags
@@ -16,8 +17,6 @@ from sciatica_coach.storage.models import CheckIn, ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import record_screening
 from sciatica_coach.storage.sessions import create_session
-
-from .conftest import Driver
 
 CHECK = {"index": 0, "back": 1, "leg": 1, "left_reach": "none", "right_reach": "none"}
 ACCESS = [

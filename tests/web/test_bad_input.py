@@ -9,10 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from helpers import MORNING_OK, Driver
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.models import CheckIn, SafetyLock, Screening
-
-from .conftest import MORNING_OK, Driver
 
 HTML = {"accept": "text/html"}
 GOOD = MORNING_OK

@@ -14,12 +14,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from helpers import MORNING_OK, Driver
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.models import CheckIn, ExerciseSession, Patient, PlanState
 from sciatica_coach.storage.patients import find_default_patient
 from sciatica_coach.usecases.sessions import save_camera_results
-
-from .conftest import MORNING_OK, Driver
 
 WORKERS = 20
 

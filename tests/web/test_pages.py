@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import Driver
 from sciatica_coach.domain.content import Library
 
 HTML = {"accept": "text/html"}
@@ -106,3 +107,13 @@ def test_empty_history_invites_a_first_session(client: TestClient) -> None:
     response = client.get("/history", headers=HTML)
     assert response.status_code == 200
     assert "No sessions yet" in response.text
+
+
+def test_every_script_and_stylesheet_a_page_loads_is_served(client: TestClient, drive: Driver, screened: int) -> None:
+    session_id = drive.start()
+    for path in ("/", "/learn", "/checkin", f"/session/{session_id}"):
+        page = client.get(path, headers=HTML).text
+        assets = re.findall(r'(?:src|href)="(?:http://testserver)?(/static/[^"]+)"', page)
+        assert any(asset.endswith(".css") for asset in assets), path
+        for asset in assets:
+            assert client.get(asset).status_code == 200, f"{path} loads {asset}, which is not served"

@@ -6,9 +6,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from helpers import Driver
 from sciatica_coach.storage.models import CheckIn, ExerciseSession
-
-from .conftest import Driver
 
 HTML = {"accept": "text/html"}
 

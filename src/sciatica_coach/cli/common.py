@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from sciatica_coach.domain.catalog import Catalog, load_catalog
@@ -30,8 +31,9 @@ def load_settings() -> Settings:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print an error without a traceback and exit."""
-    err_console.print(f"[bold red]Error:[/] {message}")
+    """Print an error without a traceback and exit. The message is plain text: brackets such as `[video]` are shown,
+    never read as rich markup."""
+    err_console.print(f"[bold red]Error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 

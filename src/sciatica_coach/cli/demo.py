@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import typer
 
 from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
-from sciatica_coach.demo import MAX_DAYS, MIN_DAYS, build_demo
-from sciatica_coach.storage.demo import DemoError, load_demo
+from sciatica_coach.domain.demo_history import MAX_DAYS, MIN_DAYS, build_demo
+from sciatica_coach.storage.demo_load import DemoError, load_demo
 from sciatica_coach.usecases.patients import local_patient_id
 
 

@@ -12,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sciatica_coach.cli.common import console, fail
-from sciatica_coach.cli.program_data import dosage_words, ordered_exercises, prescribed_words, program_data
+from sciatica_coach.cli.program_data import ordered_exercises, program_data
+from sciatica_coach.domain import wording
 from sciatica_coach.domain.content import ContentError, Library, load_library
 from sciatica_coach.domain.content.schema import Exercise
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, default_prescription
@@ -59,12 +60,12 @@ def exercise_panel(number: int, exercise: Exercise, prescribed: PrescribedExerci
     """One exercise: summary, when to use it, steps, dosage, breathing, stop rules, signs."""
     parts: list[RenderableType] = [Text(exercise.summary)]
     if prescribed is not None:
-        parts.append(Text.assemble(("In the default program: ", "bold green"), prescribed_words(prescribed)))
+        parts.append(Text.assemble(("In the default program: ", "bold green"), wording.prescribed(prescribed)))
     elif exercise.variant_of:
         parts.append(Text.assemble(("Variant of ", "bold"), exercise.variant_of, " — not in the default program"))
     parts.append(Text.assemble(("When: ", "bold"), exercise.when_to_use))
     parts.append(_list("Steps", [s.text for s in exercise.steps], numbered=True))
-    parts.append(Text.assemble(("Dosage: ", "bold"), dosage_words(exercise.dosage)))
+    parts.append(_list("Dosage", wording.dosage_lines(exercise.dosage)))
     parts.append(_list("Breathing", exercise.breathing_cues))
     parts.append(_list("Stop rules", exercise.stop_rules, style="bold red"))
     if exercise.good_signs:

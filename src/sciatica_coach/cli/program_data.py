@@ -1,4 +1,4 @@
-"""The program as plain data (what `sciatica-coach program --json` prints), and dosage in words."""
+"""The program as plain data (what `sciatica-coach program --json` prints); the words come from `domain/wording.py`."""
 
 from __future__ import annotations
 
@@ -7,42 +7,12 @@ from typing import Any
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.content.schema import Dosage, Exercise, Range
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, default_prescription
+from sciatica_coach.domain.wording import dosage_text
 
-EN_DASH = "\u2013"  # ranges read '5\u201310 reps'
 
-
-def number(value: float) -> int | float:
-    """5.0 -> 5, 1.5 -> 1.5 (whole numbers print and serialise as integers)."""
+def json_number(value: float) -> int | float:
+    """5.0 -> 5, 1.5 -> 1.5 (whole numbers serialise as integers)."""
     return int(value) if float(value).is_integer() else value
-
-
-def span(r: Range, unit: str = "") -> str:
-    """'5-10 reps', or '5 s' when min equals max."""
-    low, high = number(r.min), number(r.max)
-    text = f"{low}" if low == high else f"{low}{EN_DASH}{high}"
-    return f"{text}{unit}"
-
-
-def dosage_words(dosage: Dosage) -> str:
-    """The allowed dosage in one line, e.g. '5-10 reps, hold 5 s, each side, 1 set, 2-4 times a day'."""
-    parts = [span(dosage.reps, " reps")]
-    if dosage.hold_seconds.max > 0:
-        parts.append(f"hold {span(dosage.hold_seconds, ' s')}")
-    if dosage.per_side:
-        parts.append("each side")
-    parts.append(f"{dosage.sets} set" + ("s" if dosage.sets != 1 else ""))
-    parts.append(f"{span(dosage.times_per_day)} times a day")
-    if dosage.duration_minutes is not None:
-        parts.append(f"over {span(dosage.duration_minutes, ' minutes')}")
-    return ", ".join(parts)
-
-
-def prescribed_words(item: PrescribedExercise) -> str:
-    """Today's dose in words, e.g. '5 reps each side, 5 s hold'."""
-    text = f"{item.reps} reps" + (" each side" if len(item.sides) > 1 else "")
-    if item.hold_seconds > 0:
-        text += f", {number(item.hold_seconds)} s hold"
-    return text
 
 
 def ordered_exercises(library: Library) -> list[Exercise]:
@@ -57,11 +27,11 @@ def ordered_exercises(library: Library) -> list[Exercise]:
 
 
 def _dose(item: PrescribedExercise) -> dict[str, Any]:
-    return {"reps": item.reps, "hold_seconds": number(item.hold_seconds), "sides": list(item.sides)}
+    return {"reps": item.reps, "hold_seconds": json_number(item.hold_seconds), "sides": list(item.sides)}
 
 
 def _range(r: Range | None) -> dict[str, int | float] | None:
-    return None if r is None else {"min": number(r.min), "max": number(r.max)}
+    return None if r is None else {"min": json_number(r.min), "max": json_number(r.max)}
 
 
 def dosage_data(dosage: Dosage) -> dict[str, Any]:
@@ -73,7 +43,7 @@ def dosage_data(dosage: Dosage) -> dict[str, Any]:
         "sets": dosage.sets,
         "times_per_day": _range(dosage.times_per_day),
         "duration_minutes": _range(dosage.duration_minutes),
-        "text": dosage_words(dosage),
+        "text": dosage_text(dosage),
     }
 
 
@@ -114,7 +84,7 @@ def program_data(library: Library) -> dict[str, Any]:
                 {
                     "exercise_id": item.exercise_id,
                     "reps": item.reps,
-                    "hold_seconds": number(item.hold_seconds),
+                    "hold_seconds": json_number(item.hold_seconds),
                     "sides": list(item.sides),
                 }
                 for item in prescription.items

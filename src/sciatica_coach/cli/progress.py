@@ -13,11 +13,11 @@ from sciatica_coach.cli.common import console, fail, load_content, load_settings
 from sciatica_coach.domain.centralization import EFFECT_NAMES
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
 from sciatica_coach.domain.symptoms import REACH_LEVELS, reach_rank
+from sciatica_coach.domain.wording import REACH_SHORT
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.usecases.patients import local_patient_id
 
 BAR = "█"
-REACH_SHORT = {"none": "None", "buttock": "Buttock", "thigh": "Thigh", "below-knee": "Below knee", "foot": "Foot"}
 
 
 def _day(value: datetime | object) -> str:

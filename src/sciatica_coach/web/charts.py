@@ -11,10 +11,10 @@ from markupsafe import Markup
 
 from sciatica_coach.domain.progress import Progress
 from sciatica_coach.domain.symptoms import REACH_LEVELS, reach_rank
+from sciatica_coach.domain.wording import REACH_SHORT
 
 WIDTH, HEIGHT = 360, 190
 TOP, BOTTOM, RIGHT = 12, 28, 10
-REACH_SHORT = {"none": "None", "buttock": "Buttock", "thigh": "Thigh", "below-knee": "Below knee", "foot": "Foot"}
 
 
 def day_label(day: date) -> str:

@@ -1,4 +1,6 @@
-"""The adaptive plan and its changes in plain words, as JSON-ready dicts for pages and the API."""
+"""The adaptive plan and its changes in plain words, as JSON-ready dicts for pages and the API.
+
+The one place plans and changes are presented; the words themselves come from `domain/wording.py`."""
 
 from __future__ import annotations
 
@@ -7,20 +9,11 @@ from typing import Any
 from sciatica_coach.domain.adaptation import AdaptivePlan, Change
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
+from sciatica_coach.domain.wording import CHANGE_WORDS, named_dose, prescribed
 from sciatica_coach.storage.models import PlanChange
 from sciatica_coach.storage.plans import as_utc
-from sciatica_coach.web.plain_words import prescribed
 
 AnyItem = PrescribedExercise | dict[str, Any] | None
-ACTION_WORDS = {
-    "switch": "Switched exercise",
-    "remove": "Paused for review",
-    "change-reps": "Dose changed",
-    "offer-switch": "Offered a change",
-    "accept-offer": "You accepted",
-    "decline-offer": "You declined",
-    "hold": "Kept the same",
-}
 
 
 def _name(library: Library, exercise_id: str | None) -> str:
@@ -39,9 +32,7 @@ def _item(item: PrescribedExercise | dict[str, Any] | None) -> PrescribedExercis
 def item_words(library: Library, item: PrescribedExercise | dict[str, Any] | None, named: bool = True) -> str:
     """'Prone press-up: 6 reps, 2-second hold' ('6 reps, 2-second hold' unnamed), or '' for no item."""
     found = _item(item)
-    if found is None:
-        return ""
-    return f"{_name(library, found.exercise_id)}: {prescribed(found)}" if named else prescribed(found)
+    return named_dose(_name(library, found.exercise_id) if found else "", found, named)
 
 
 def _dose_words(
@@ -98,7 +89,7 @@ def change_view(change: Change, library: Library) -> dict[str, Any]:
         "exercise_id": change.exercise_id,
         "name": _name(library, change.exercise_id),
         "action": change.action,
-        "what": ACTION_WORDS.get(change.action, change.action),
+        "what": CHANGE_WORDS.get(change.action, change.action),
         **_before_after(library, change.before, change.after),
         "reason": change.reason,
         "at": change.at.isoformat(),
@@ -114,7 +105,7 @@ def stored_change_view(row: PlanChange, library: Library) -> dict[str, Any]:
         "exercise_id": row.exercise_id,
         "name": _name(library, row.exercise_id),
         "action": action,
-        "what": ACTION_WORDS.get(action, action),
+        "what": CHANGE_WORDS.get(action, action),
         **dict(
             zip(("before", "after"), _dose_words(library, row.before.get("item"), row.after.get("item")), strict=True)
         ),

@@ -8,8 +8,8 @@ from typing import Any
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import ExerciseRecord
+from sciatica_coach.domain.wording import number, pain
 from sciatica_coach.usecases.sessions import SessionView
-from sciatica_coach.web.plain_words import pain
 
 STATUS_WORDS = {"in_progress": "In progress", "completed": "Completed", "stopped": "Stopped for pain"}
 
@@ -58,7 +58,7 @@ def _holds(item: ExerciseRecord) -> str:
     if item.hold_seconds <= 0:
         return "—"
     planned = item.reps_planned * max(1, len(item.reps_done))
-    return f"{item.holds_completed} of {planned} ({item.hold_seconds:g} s)"
+    return f"{item.holds_completed} of {planned} ({number(item.hold_seconds)} s)"
 
 
 def _note(item: ExerciseRecord) -> str:

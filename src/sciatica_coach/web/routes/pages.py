@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sciatica_coach.domain.engine.script import build_script, script_duration
+from sciatica_coach.domain.wording import dosage_lines, prescribed
 from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import exercise_gate
 from sciatica_coach.storage.sessions import active_session
 from sciatica_coach.web.deps import LibraryDep, PatientId, ReadDep, TemplatesDep
-from sciatica_coach.web.plain_words import dosage_lines, prescribed
 
 router = APIRouter()
 

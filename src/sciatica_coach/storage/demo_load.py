@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.demo import DemoCheck, DemoHistory, DemoMorning, DemoOffer, DemoSbi, DemoSession
 from sciatica_coach.domain.adaptation import RuleBook
 from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.demo_history import DemoCheck, DemoHistory, DemoMorning, DemoOffer, DemoSbi, DemoSession
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.instruments.sbi import score_sbi

@@ -1,4 +1,8 @@
-"""Dosages, prescriptions and symptom checks said in plain words for the pages."""
+"""Doses, pain and reach in words: the one vocabulary the web pages, the JSON and the terminal all use.
+
+Pure (no web, database or terminal imports). Plans and their changes are put into words from these pieces by
+`web/plan_words.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,25 @@ from sciatica_coach.domain.content.schema import Dosage, Range
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
 from sciatica_coach.domain.symptoms import REACH_LABELS, SymptomCheck
 
+# How far down a leg symptoms reach, after "left leg ...".
 REACH_PHRASES = {
     "none": "clear",
     "buttock": "in the buttock",
     "thigh": "down to the thigh",
     "below-knee": "below the knee",
     "foot": "down to the foot",
+}
+# A reach level where there is little room (chart axes, table cells).
+REACH_SHORT = {"none": "None", "buttock": "Buttock", "thigh": "Thigh", "below-knee": "Below knee", "foot": "Foot"}
+# What a plan change did, as a heading.
+CHANGE_WORDS = {
+    "switch": "Switched exercise",
+    "remove": "Paused for review",
+    "change-reps": "Dose changed",
+    "offer-switch": "Offered a change",
+    "accept-offer": "You accepted",
+    "decline-offer": "You declined",
+    "hold": "Kept the same",
 }
 
 
@@ -49,6 +66,11 @@ def dosage_lines(dosage: Dosage) -> list[str]:
     return lines
 
 
+def dosage_text(dosage: Dosage) -> str:
+    """The allowed dosage as one paragraph: the sentences of `dosage_lines`."""
+    return "".join(f"{line}. " for line in dosage_lines(dosage)).strip()
+
+
 def prescribed(item: PrescribedExercise) -> str:
     """Today's dose of one exercise, e.g. '5 reps on each leg, 5-second hold'."""
     sides = [s for s in item.sides if s]
@@ -58,8 +80,15 @@ def prescribed(item: PrescribedExercise) -> str:
     return text
 
 
+def named_dose(name: str, item: PrescribedExercise | None, named: bool = True) -> str:
+    """'Prone press-up: 6 reps, 2-second hold' ('6 reps, 2-second hold' unnamed), or '' for no item."""
+    if item is None:
+        return ""
+    return f"{name}: {prescribed(item)}" if named else prescribed(item)
+
+
 def pain(report: SymptomCheck | None) -> str:
-    """'back 3, leg 4; left leg to the thigh, right leg clear' or a dash when not answered."""
+    """'back 3, leg 4; left leg down to the thigh, right leg clear', or 'not recorded'."""
     if report is None:
         return "not recorded"
     return f"back {report.back}, leg {report.leg}; {reach_words(report.left_reach, report.right_reach)}"
