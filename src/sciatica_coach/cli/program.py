@@ -11,10 +11,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sciatica_coach.cli.common import console, fail
+from sciatica_coach.cli.common import console, load_content
 from sciatica_coach.cli.program_data import ordered_exercises, program_data
 from sciatica_coach.domain import wording
-from sciatica_coach.domain.content import ContentError, Library, load_library
+from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.content.schema import Exercise
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, default_prescription
 
@@ -27,10 +27,7 @@ def program(
     ),
 ) -> None:
     """Print the program: every exercise with its steps, dosage and stop rules, and what is never offered."""
-    try:
-        library = load_library()
-    except ContentError as exc:
-        fail(f"the program content is broken: {exc}")
+    library = load_content().library
     if as_json:
         sys.stdout.write(json.dumps(program_data(library), indent=2, ensure_ascii=False) + "\n")
         return
