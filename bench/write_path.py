@@ -1,21 +1,22 @@
 """Speed of the check-in write path against a bare FastAPI endpoint, and of the read pages against history size.
 
 1. POST /api/checkins/morning on the app (served by uvicorn as `sciatica-coach serve` does, from
-   `create_app(Settings(database_url=...))`) next to a bare FastAPI endpoint (defined here) that inserts one row
-   through SQLAlchemy into a fresh database of the same kind and the same engine settings (`storage.db.make_engine`),
-   so the ratio is what the app's own work costs per request. Same client for both: wrk when installed (Debian:
-   `apt-get install wrk`), else a threaded httpx2 client; 10 concurrent connections, a warm-up, then a fixed
-   duration. Prints req/s, p50 and p99 of each and the ratio, on SQLite and on PostgreSQL (aim: ratio >= 0.5 and the
-   app's p99 no more than twice the bare endpoint's).
-2. GET /progress and / with a week and with 2 years (730 days) of daily history (a morning check-in with its short
-   screening, two sessions with a quick check before and after each exercise, a weekly SBI), side by side (aim: the
-   same cost).
+   `create_app(Settings(database_url=...))`, after a clean full screening) next to a bare FastAPI endpoint (defined
+   here) that inserts one row through SQLAlchemy into a fresh database of the same kind with the same engine
+   (`storage.db.make_engine`), so the ratio is what the app's own work costs per request. Same client for both:
+   wrk when installed (Debian: `apt-get install wrk`), else a threaded httpx2 client; 10 concurrent connections, a
+   warm-up, then a fixed duration. Prints req/s, p50 and p99 of each and the ratio, on SQLite and on PostgreSQL
+   (aim: ratio >= 0.5, the app's p99 no more than twice the bare endpoint's).
+2. GET /progress?days=7, /progress (28 days) and / with 7 and with 730 days of daily history
+   (`storage.demo.write_steady_history`: a morning check-in with its short screening, two sessions with a quick
+   check before and after each exercise, a weekly SBI), side by side (aim: the same cost; ratio 1.0).
 
-Each server is a real uvicorn in a subprocess; databases are fresh (PostgreSQL: scratch databases on
-127.0.0.1:5432, dropped afterwards; skipped with a message when the server is absent).
+Every server is a real uvicorn in a subprocess, all of a comparison up at once; runs alternate between them for
+`--rounds` rounds and the best run of each is kept (the CPU may be shared). Databases are fresh (PostgreSQL:
+scratch databases on 127.0.0.1:5432, dropped afterwards; skipped with a message when the server is absent).
 
-    python bench/write_path.py [--duration S] [--warmup S] [--connections N] [--client wrk|httpx]
-                               [--databases sqlite,postgres] [--no-history] [--no-write]
+    python bench/write_path.py [--duration S] [--warmup S] [--rounds N] [--connections N] [--client wrk|httpx]
+                               [--databases sqlite,postgres] [--no-write] [--no-history]
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def free_port() -> int:
 def server(kind: str, database_url: str, workdir: Path) -> Iterator[str]:
     """A uvicorn subprocess serving `kind`; yields its base URL. Its errors go to a log shown when it fails."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}  # a PYTHONPATH given wins (to measure another tree)
     log = workdir / f"{kind}-{port}.log"
     with log.open("wb") as err:
         process = subprocess.Popen(
@@ -212,6 +213,10 @@ def prepare_app_database(database_url: str, history_days: int = 0) -> None:
         # concurrent first requests race to create the plan_states row: see the report in bench/README.md.)
         apply_adaptation(db, patient.id, library)
         db.commit()
+    if engine.dialect.name == "postgresql":  # planner statistics, as autovacuum would gather after a bulk load
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
     engine.dispose()
 
 
