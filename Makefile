@@ -61,6 +61,7 @@ browser: install assets system-deps
 bench: install
 	$(BIN)/python bench/motion_accuracy.py
 	$(BIN)/python bench/motion_speed.py
+	$(BIN)/python bench/write_path.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

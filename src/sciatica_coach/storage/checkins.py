@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,6 +94,48 @@ def list_checkins(
     return list(reversed(list(db.scalars(stmt))))
 
 
+@dataclass(frozen=True, slots=True)
+class CheckinRow:
+    """The columns the progress views read from a check-in: no `answers` JSON to decode, no ORM object to track."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    session_id: str | None
+    exercise_id: str | None
+    back_pain: int | None
+    leg_pain: int | None
+    left_reach: str | None
+    right_reach: str | None
+    score: int | None
+
+
+def checkin_window(
+    db: Session, patient_id: int, kinds: Sequence[str], since: datetime, limit: int = 2000
+) -> list[CheckinRow]:
+    """Like `list_checkins` over a window (read through `ix_checkins_patient_kind_created`), as plain rows."""
+    stmt = (
+        select(
+            CheckIn.id,
+            CheckIn.kind,
+            CheckIn.created_at,
+            CheckIn.session_id,
+            CheckIn.exercise_id,
+            CheckIn.back_pain,
+            CheckIn.leg_pain,
+            CheckIn.left_reach,
+            CheckIn.right_reach,
+            CheckIn.score,
+        )
+        .where(CheckIn.patient_id == patient_id, CheckIn.kind.in_(tuple(kinds)), CheckIn.created_at >= since)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+    rows = [CheckinRow(*cast(tuple[Any, ...], values)) for values in db.execute(stmt)]
+    rows.reverse()
+    return rows
+
+
 def latest_checkin(db: Session, patient_id: int, kind: str) -> CheckIn | None:
     """The patient's most recent check-in of one kind."""
     stmt = (
@@ -104,7 +147,7 @@ def latest_checkin(db: Session, patient_id: int, kind: str) -> CheckIn | None:
     return db.scalars(stmt).first()
 
 
-def checkin_symptoms(row: CheckIn) -> SymptomCheck | None:
+def checkin_symptoms(row: CheckIn | CheckinRow) -> SymptomCheck | None:
     """The quick-check answers of a check-in row, or None when it has no pain scores (e.g. an SBI)."""
     if row.back_pain is None or row.leg_pain is None:
         return None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,14 +16,95 @@ from sqlalchemy.orm import Session, sessionmaker
 # Execution option marking a connection whose transaction writes: on SQLite it begins with BEGIN IMMEDIATE.
 WRITE_OPTION = "sciatica_write"
 
+# Connections kept open: the web server runs sync routes on up to 40 threads; a pool smaller than the concurrency
+# closes the overflow connection after every request and opens a new one for the next (a PostgreSQL backend each).
+POOL_SIZE, MAX_OVERFLOW = 10, 30
+BUSY_TIMEOUT_S = 15
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+
+
+class _WriteGate:
+    """SQLite takes one writer at a time; in-process writers queue here instead of in SQLite's busy handler.
+
+    The busy handler polls with sleeps growing to 100 ms, so with a few concurrent writers one can wait for
+    seconds while newcomers get in first. Here a writer blocks on a lock from its first write statement (where
+    the driver opens the transaction) until its commit or rollback, and is woken as soon as the lock is free.
+    Other processes (the CLI next to the server) still meet the busy timeout; readers never wait (WAL).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def enter(self) -> bool:
+        """Take the gate; False (go ahead ungated, meeting the busy timeout as before) when it cannot be had.
+
+        Never waits on an event loop's thread (an async route saving in place): the holder's commit may need
+        that loop to run.
+        """
+        if _on_event_loop():
+            return self._lock.acquire(blocking=False)
+        return self._lock.acquire(timeout=BUSY_TIMEOUT_S)
+
+    def leave(self) -> None:
+        """Let the next writer in (may run on another thread than `enter`: FastAPI hops threads)."""
+        self._lock.release()
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class _GatedConnection(sqlite3.Connection):
+    """A sqlite3 connection that leaves the write gate once its transaction has ended."""
+
+    gate: _WriteGate
+    holding = False
+
+    def enter_gate(self) -> None:
+        if not self.holding:
+            self.holding = self.gate.enter()
+
+    def _leave_gate(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.gate.leave()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._leave_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave_gate()
+
 
 def make_engine(database_url: str) -> Engine:
-    """Create an engine; SQLite gets its folder created, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets its folder created, WAL, foreign keys, a busy timeout and the write gate."""
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 15, "check_same_thread": False})
+        factory = type("GatedConnection", (_GatedConnection,), {"gate": _WriteGate()})
+        engine = create_engine(
+            database_url,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False, "factory": factory},
+            pool_size=POOL_SIZE,
+            max_overflow=MAX_OVERFLOW,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -29,6 +114,9 @@ def make_engine(database_url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Under WAL, NORMAL syncs at checkpoints rather than at every commit: the database never corrupts; a
+            # power cut (not a crash of the app) may lose the last commits.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -36,10 +124,17 @@ def make_engine(database_url: str) -> Engine:
             immediate = connection.get_execution_options().get(WRITE_OPTION, False)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+        @event.listens_for(engine, "before_cursor_execute")
+        def _gate_writes(conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+            if statement.lstrip()[:15].upper().startswith(_WRITES):
+                dbapi_connection: Any = conn.connection.dbapi_connection
+                if isinstance(dbapi_connection, _GatedConnection):
+                    dbapi_connection.enter_gate()
+
         return engine
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(database_url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

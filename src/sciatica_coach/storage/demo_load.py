@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.domain.adaptation import RuleBook
+from sciatica_coach.domain.adaptation import AdaptivePlan, RuleBook
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.demo_history import DemoCheck, DemoHistory, DemoMorning, DemoOffer, DemoSbi, DemoSession
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.instruments.sbi import score_sbi
-from sciatica_coach.domain.screening import load_red_flags
+from sciatica_coach.domain.screening import all_no, load_red_flags
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.checkins import record_exercise_check, save_morning_checkin, save_sbi
-from sciatica_coach.storage.models import CheckIn, ExerciseSession
+from sciatica_coach.storage.checkins import (
+    MORNING_KIND,
+    SBI_KIND,
+    record_exercise_check,
+    save_morning_checkin,
+    save_sbi,
+)
+from sciatica_coach.storage.models import CheckIn, ExerciseSession, Screening
 from sciatica_coach.storage.plans import apply_adaptation, respond_to_offer
 from sciatica_coach.storage.safety import latest_screening, record_screening
 from sciatica_coach.storage.sessions import create_session
@@ -91,3 +101,58 @@ def _check_row(db: Session, patient_id: int, session_id: str, check: DemoCheck, 
     )
     row.created_at = at
     db.flush()
+
+
+def write_steady_history(db: Session, patient_id: int, library: Library, days: int, today: date | None = None) -> int:
+    """`days` days of the same daily routine up to the day before `today`, written in bulk (benches and tests of
+    long histories): a morning check-in with its short screening, a weekly SBI, and two completed sessions of the
+    starting program with a quick check before and after each exercise. The rules have not read it; returns the
+    number of check-ins written."""
+    today = today or datetime.now(UTC).date()
+    prescription = AdaptivePlan.start(library).prescription
+    script = [phase.to_dict() for phase in build_script(prescription, library)]
+    record = SessionRecord.start(prescription)
+    record.status = "completed"
+    record_json, prescription_json = record.to_dict(), prescription.to_dict()
+    symptoms = {"back_pain": 3, "leg_pain": 4, "left_reach": "thigh", "right_reach": "none", "answers": {}}
+    sbi = {"items": {"leg-pain": 3, "numbness-tingling": 2, "weakness": 1, "sitting-pain": 3}, "threshold": 6.5}
+    short = all_no("short")
+    checkins: list[dict[str, Any]] = []
+    sessions: list[dict[str, Any]] = []
+    screenings: list[dict[str, Any]] = []
+    for index in range(days):
+        day = today - timedelta(days=days - index)
+        morning = datetime.combine(day, time(7, 30), tzinfo=UTC)
+        screenings.append(
+            {"patient_id": patient_id, "created_at": morning, "form": "short", "answers": short, "red_flag": False}
+            | {"emergency": False}
+        )
+        checkins.append(
+            {"patient_id": patient_id, "kind": MORNING_KIND, "created_at": morning, "numbness": False}
+            | {"weakness": False}
+            | symptoms
+        )
+        if day.toordinal() % 7 == 0:  # the same weekday whatever the length
+            at = morning + timedelta(minutes=5)
+            checkins.append({"patient_id": patient_id, "kind": SBI_KIND, "created_at": at, "score": 9, "answers": sbi})
+        for hour in (9, 18):
+            started = datetime.combine(day, time(hour), tzinfo=UTC)
+            finished = started + timedelta(minutes=5 * len(prescription.items))
+            session_id = str(uuid.uuid4())
+            sessions.append(
+                {"id": session_id, "patient_id": patient_id, "started_at": started, "updated_at": finished}
+                | {"finished_at": finished, "status": "completed", "source": DEMO_SOURCE, "position": len(script)}
+                | {"prescription": prescription_json, "script": script, "record": record_json}
+            )
+            for number, item in enumerate(prescription.items):
+                before = started + timedelta(minutes=5 * number)
+                for kind, at in (("pre-exercise", before), ("post-exercise", before + timedelta(minutes=4))):
+                    checkins.append(
+                        {"patient_id": patient_id, "session_id": session_id, "exercise_id": item.exercise_id}
+                        | {"kind": kind, "created_at": at}
+                        | symptoms
+                    )
+    db.execute(insert(Screening), screenings)
+    db.execute(insert(ExerciseSession), sessions)
+    db.execute(insert(CheckIn), checkins)
+    return len(checkins)

@@ -49,8 +49,8 @@ class ExerciseSession(Base):
     """One guided session, saved as it goes so a reload or restart resumes it."""
 
     __tablename__ = "exercise_sessions"
-    # At most one session in progress per patient: a database rule, not only a check.
     __table_args__ = (
+        # At most one session in progress per patient: a database rule, not only a check.
         Index(
             "uq_sessions_one_in_progress",
             "patient_id",
@@ -58,6 +58,10 @@ class ExerciseSession(Base):
             sqlite_where=text("status = 'in_progress'"),
             postgresql_where=text("status = 'in_progress'"),
         ),
+        # Read by time window (progress, history) and by status (the session under way, stops the rules read).
+        Index("ix_exercise_sessions_patient_started", "patient_id", "started_at"),
+        Index("ix_exercise_sessions_patient_status_started", "patient_id", "status", "started_at"),
+        Index("ix_exercise_sessions_patient_status_finished", "patient_id", "status", "finished_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -79,6 +83,10 @@ class CheckIn(Base):
     """Answers to a check-in questionnaire (quick, morning, end of session, weekly SBI)."""
 
     __tablename__ = "checkins"
+    __table_args__ = (
+        # Every read is one patient's check-ins of some kinds in a time window, or the latest of a kind.
+        Index("ix_checkins_patient_kind_created", "patient_id", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
@@ -102,6 +110,10 @@ class Screening(Base):
     """A red-flag screening: full before the first session, short at each check-in."""
 
     __tablename__ = "screenings"
+    __table_args__ = (
+        # The latest screening of a form; whether a full one came after the last clearance.
+        Index("ix_screenings_patient_form_created", "patient_id", "form", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
@@ -116,6 +128,10 @@ class SafetyLock(Base):
     """Exercise is locked from a red flag until the person records an assessment or a clinician clears it."""
 
     __tablename__ = "safety_locks"
+    __table_args__ = (
+        # Open locks (cleared_at IS NULL) and the latest clearance.
+        Index("ix_safety_locks_patient_cleared", "patient_id", "cleared_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
@@ -141,6 +157,10 @@ class PlanChange(Base):
     """Why the program changed: the rule that fired and its plain-language reason."""
 
     __tablename__ = "plan_changes"
+    __table_args__ = (
+        # The plan page lists changes newest first.
+        Index("ix_plan_changes_patient_created", "patient_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)

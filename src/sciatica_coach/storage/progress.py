@@ -21,8 +21,8 @@ from sciatica_coach.domain.progress import (
     planned_sessions_per_day,
 )
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.checkins import checkin_symptoms, list_checkins
-from sciatica_coach.storage.models import CheckIn, ExerciseSession
+from sciatica_coach.storage.checkins import CheckinRow, checkin_symptoms, checkin_window
+from sciatica_coach.storage.models import ExerciseSession
 from sciatica_coach.storage.plans import as_utc, current_prescription
 
 
@@ -37,7 +37,8 @@ def load_progress(
     book = book or load_rules()
     first, _ = period(today, days, None)
     since_utc = datetime.combine(first, time.min, tzinfo=UTC)
-    rows = list_checkins(db, patient_id, ["morning", "sbi", "pre-exercise", "post-exercise"], since=since_utc)
+    # Every query here is bounded by the window (see the indexes in storage/models.py), never by the history.
+    rows = checkin_window(db, patient_id, ["morning", "sbi", "pre-exercise", "post-exercise"], since_utc)
     mornings = [
         MorningRecord(_day(r.created_at), s) for r in rows if r.kind == "morning" and (s := checkin_symptoms(r))
     ]
@@ -65,7 +66,7 @@ def load_progress(
     )
 
 
-def _pairs(rows: list[CheckIn]) -> list[ExerciseCheckPair]:
+def _pairs(rows: list[CheckinRow]) -> list[ExerciseCheckPair]:
     """Each quick check after an exercise with the latest check before it in the same session."""
     before: dict[tuple[str | None, str | None], SymptomCheck] = {}
     pairs = []

@@ -4,7 +4,7 @@ Duplicates left by concurrent first requests are folded together first: every ro
 moves to the oldest one (nothing is lost), and of several sessions in progress only the newest stays open.
 
 Revision ID: 0003_one_of_each
-Revises: 0001
+Revises: 0002_history_indexes
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_one_of_each"
-down_revision = "0001"
+down_revision = "0002_history_indexes"
 branch_labels = None
 depends_on = None
 
