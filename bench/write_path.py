@@ -190,11 +190,10 @@ def postgres_missing() -> str | None:
 
 def prepare_app_database(database_url: str, history_days: int = 0) -> None:
     """Migrate; the default patient cleared to exercise by a clean full screening; optionally daily history."""
-    from sciatica_coach.storage.demo_load import write_steady_history
-
     from sciatica_coach.domain.content import load_library
     from sciatica_coach.domain.screening import all_no
     from sciatica_coach.storage.db import make_engine, make_session_factory
+    from sciatica_coach.storage.demo_load import write_steady_history
     from sciatica_coach.storage.migrate import upgrade
     from sciatica_coach.storage.patients import default_patient
     from sciatica_coach.storage.plans import apply_adaptation

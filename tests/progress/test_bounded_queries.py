@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sciatica_coach.storage.demo_load import write_steady_history
 from sqlalchemy import event, func, select, update
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.demo_load import write_steady_history
 from sciatica_coach.storage.models import CheckIn, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.plans import apply_adaptation
@@ -78,9 +78,11 @@ def recorder(app: FastAPI) -> Iterator[Recorded]:
 
 def _as(app: FastAPI, patient_id: int) -> None:
     """Make this profile the default one (the one the pages show)."""
-    with app.state.session_factory() as db:
-        db.execute(update(Patient).values(is_default=Patient.id == patient_id))
+    with app.state.session_factory() as db:  # one default profile at a time (a unique index): clear, then set
+        db.execute(update(Patient).values(is_default=False))
+        db.execute(update(Patient).where(Patient.id == patient_id).values(is_default=True))
         db.commit()
+    app.state.local_patient_id = None  # the app remembers who the local profile is; look it up again
 
 
 def _request(client: TestClient, app: FastAPI, recorder: Recorded, patient_id: int, path: str) -> Recorded:
