@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sciatica_coach.domain.content import load_library
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
-from sciatica_coach.web import errors
+from sciatica_coach.web import errors, security
 from sciatica_coach.web.routes import camera, checkins, history, pages, progress, safety, sessions
 
 HERE = Path(__file__).parent
@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
+    security.install(app, settings)
     for module in (pages, sessions, history, safety, checkins, progress, camera):
         app.include_router(module.router)
     return app
