@@ -26,12 +26,14 @@ def make_engine(database_url: str) -> Engine:
     """Create an engine; SQLite gets its folder created, foreign keys and a busy timeout; PostgreSQL timeouts."""
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
+        in_memory = not path or path == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             database_url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
             hide_parameters=True,
+            **({} if in_memory else {"pool_timeout": POOL_TIMEOUT_S}),  # in-memory: one connection, no queue
         )
 
         @event.listens_for(engine, "connect")
