@@ -149,10 +149,24 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
+def watch_csp(page: Page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports, from the console and `securitypolicyviolation`."""
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))"
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context and page, phone-sized."""
+    """A fresh browser context and page, phone-sized; fails the test if the page broke its security policy."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    new_page = context.new_page()
+    violations = watch_csp(new_page)
+    yield new_page
     context.close()
+    assert not violations, f"the Content-Security-Policy was violated: {violations}"

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
 import sciatica_coach
 from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
-from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, clear_to_exercise
+from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, clear_to_exercise, watch_csp
 from browser.player_steps import start_session
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.db import make_engine, make_session_factory
@@ -59,9 +59,12 @@ def page_of_chromium(browser: Browser, flags: list[str]) -> Iterator[Page]:
     instance = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS + flags)
     context: BrowserContext = instance.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(30_000)
-    yield context.new_page()
+    new_page = context.new_page()
+    violations = watch_csp(new_page)
+    yield new_page
     context.close()
     instance.close()
+    assert not violations, f"the Content-Security-Policy was violated: {violations}"
 
 
 def saved_camera(database_url: str, session_id: str, exercise_index: int) -> dict[str, object] | None:

@@ -44,6 +44,8 @@ BAD_HOST_MESSAGE = (
     "This server only answers to the addresses it is set up for (SCIATICA_ALLOWED_HOSTS); open it as "
     "http://127.0.0.1:{port}/ or add this name to the allowed hosts."
 )
+INTERNAL_MESSAGE = "Something went wrong on our side; nothing you saved before is lost. Please try again."
+WS_REFUSED_REASON = "Connections from other sites or addresses are refused."
 TOO_LARGE_MESSAGE = "That request is too large ({size}); this app accepts at most {limit} bytes in one request."
 
 
@@ -135,7 +137,7 @@ def cross_site_reason(headers: Mapping[str, str], allowed: Iterable[str]) -> str
     """Why a state-changing request is refused as cross-site, or None when it may go ahead."""
     site = headers.get("sec-fetch-site")
     if site is not None and site.strip().lower() not in SAFE_FETCH_SITES:
-        return f"Sec-Fetch-Site is {site!r}"
+        return f"Sec-Fetch-Site is {site[:40]!r}"
     origin = headers.get("origin")
     if origin is not None and not origin_is_ours(origin, headers.get("host"), allowed):
         return "Origin is another site"
@@ -177,7 +179,7 @@ class SecurityMiddleware:
         reason = websocket_refusal(WebSocket(scope, receive, send), self.allowed)
         if reason is not None:
             log.warning("refused a WebSocket to %s: %s", scope.get("path", ""), reason)
-            await send({"type": "websocket.close", "code": WS_POLICY_VIOLATION, "reason": "Refused: " + reason})
+            await send({"type": "websocket.close", "code": WS_POLICY_VIOLATION, "reason": WS_REFUSED_REASON})
             return
         await self.app(scope, receive, send)
 
@@ -248,9 +250,6 @@ class SecurityMiddleware:
 
         response: Response = error_response(Request(scope), status, title, message)
         await response(scope, no_body, send)
-
-
-INTERNAL_MESSAGE = "Something went wrong on our side; nothing you saved before is lost. Please try again."
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -20,7 +20,7 @@ from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import get_session, save_progress
 from sciatica_coach.web.camera_messages import MessageError, parse_message
 from sciatica_coach.web.camera_tracking import CameraSocket, merge_camera
-from sciatica_coach.web.security import WS_POLICY_VIOLATION, websocket_refusal
+from sciatica_coach.web.security import WS_POLICY_VIOLATION, WS_REFUSED_REASON, websocket_refusal
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
     # Browsers always send Origin: refuse other sites' pages and unknown Host names before accepting (the
     # security middleware already did; this keeps the socket safe wherever the router is mounted).
     if websocket_refusal(websocket, websocket.app.state.settings.host_allow_list()) is not None:
-        await websocket.close(WS_POLICY_VIOLATION, "Connections from other sites are refused.")
+        await websocket.close(WS_POLICY_VIOLATION, WS_REFUSED_REASON)
         return
     await websocket.accept()
     factory: sessionmaker[Session] = websocket.app.state.session_factory
