@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from helpers import Driver, clear_to_exercise, fresh_database, session_factory, unmarked_clip_users
 from sciatica_coach.domain.content import Library, load_library
-from sciatica_coach.settings import Settings
+from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
 from sciatica_coach.web.app import create_app
 
 
@@ -39,8 +39,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Settings pointing at the test database."""
-    return Settings(database_url=database_url, speech=False)
+    """Settings pointing at the test database; TestClient's host `testserver` is allowed (only in tests)."""
+    return Settings(database_url=database_url, speech=False, allowed_hosts=[*LOOPBACK_HOSTS, "testserver"])
 
 
 @pytest.fixture

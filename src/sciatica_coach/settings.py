@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "local-development-only"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_BINDS = frozenset({"0.0.0.0", "::", "[::]", ""})
+
+
+def normalize_host(name: str) -> str:
+    """A host name as it appears in a Host header, without port: lower case, IPv6 addresses in brackets."""
+    name = name.strip().lower().rstrip(".")
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"
+    return name
 
 
 def default_database_url() -> str:
@@ -37,6 +48,42 @@ class Settings(BaseSettings):
     clock_speed: float = Field(default=1.0, gt=0, le=100)
     # Whether the page offers spoken cues through the Web Speech API.
     speech: bool = True
+    # Host names the web app answers to (the Host header, without port), besides `host`; anything else gets a 400.
+    # From the environment as a comma-separated list (a JSON list works too).
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
+    # The largest request body the web app reads, in bytes; larger ones get a 413 before they are read.
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("[") and text.endswith("]"):
+                try:
+                    value = json.loads(text)
+                except ValueError:  # "[::1]" or "[::1],localhost": a plain list that starts with an IPv6 address
+                    pass
+                else:
+                    return value
+            return [part for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_hosts", mode="after")
+    @classmethod
+    def _normalize_hosts(cls, value: list[str]) -> list[str]:
+        hosts = [normalize_host(h) for h in value]
+        bad = [h for h in hosts if not h or any(c in h for c in " /;,'\"\\")]
+        if bad:
+            raise ValueError(f"SCIATICA_ALLOWED_HOSTS has entries that are not host names: {bad}")
+        return hosts
+
+    def host_allow_list(self) -> frozenset[str]:
+        """Every host name the web app answers to: `allowed_hosts` and the host it listens on (unless a wildcard)."""
+        names = set(self.allowed_hosts)
+        if self.host.strip() not in WILDCARD_BINDS:
+            names.add(normalize_host(self.host))
+        return frozenset(names)
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -138,15 +138,30 @@ def chromium(playwright: Playwright, extra_flags: Sequence[str] = ()) -> Iterato
         instance.close()
 
 
+def watch_csp(page: Page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports, from the console and `securitypolicyviolation`."""
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))"
+    )
+    return violations
+
+
 @contextmanager
 def phone_page(browser: Browser, timeout_ms: float = 15_000) -> Iterator[Page]:
-    """A page in a fresh phone-sized context of `browser`; the context is closed afterwards, even on failure."""
+    """A page in a fresh phone-sized context of `browser`; the context is closed afterwards, even on failure, and
+    the test fails if the page broke its Content-Security-Policy."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         context.set_default_timeout(timeout_ms)
-        yield context.new_page()
+        page = context.new_page()
+        violations = watch_csp(page)
+        yield page
     finally:
         context.close()
+    assert not violations, f"the Content-Security-Policy was violated: {violations}"
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +180,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context and page, phone-sized."""
+    """A fresh browser context and page, phone-sized; fails the test if the page broke its security policy."""
     with phone_page(browser) as fresh:
         yield fresh

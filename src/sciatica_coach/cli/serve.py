@@ -17,12 +17,14 @@ def serve(
     from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
 
     settings = load_settings()
+    # The address given here is also one the app answers to (its Host allow-list includes `settings.host`).
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     app = create_app(settings)
     # Camera messages are small landmark JSON; refuse anything larger before it is buffered.
     uvicorn.run(
         app,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level="info",
         ws_max_size=MAX_MESSAGE_CHARS * 4,
     )

@@ -1,8 +1,14 @@
-"""Engine and session factory, built from settings on demand (nothing connects at import)."""
+"""Engine and session factory, built from settings on demand (nothing connects at import).
+
+Health data never reaches a log or an error message through the database layer: statement parameters are hidden
+(`hide_parameters`), and the driver's DETAIL lines (PostgreSQL quotes the failing row or key there) are dropped
+from every database error. A dead or silent server fails within seconds instead of hanging a request.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -11,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 # Execution option marking a connection whose transaction writes: on SQLite it begins with BEGIN IMMEDIATE.
@@ -20,6 +27,9 @@ WRITE_OPTION = "sciatica_write"
 # closes the overflow connection after every request and opens a new one for the next (a PostgreSQL backend each).
 POOL_SIZE, MAX_OVERFLOW = 10, 30
 BUSY_TIMEOUT_S = 15
+POSTGRES_CONNECT_TIMEOUT_S = 5
+POSTGRES_STATEMENT_TIMEOUT_MS = 15_000
+POOL_TIMEOUT_S = 10
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
 
 
@@ -93,17 +103,23 @@ class _GatedConnection(sqlite3.Connection):
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create an engine; SQLite gets its folder created, WAL, foreign keys, a busy timeout and the write gate."""
+    """Create an engine; SQLite gets its folder created, WAL, foreign keys, a busy timeout and the write gate;
+    PostgreSQL connect and statement timeouts. Parameters are hidden from logs and errors on both."""
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
+        in_memory = not path or path == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         factory = type("GatedConnection", (_GatedConnection,), {"gate": _WriteGate()})
         engine = create_engine(
             database_url,
             connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False, "factory": factory},
-            pool_size=POOL_SIZE,
-            max_overflow=MAX_OVERFLOW,
+            hide_parameters=True,
+            **(
+                {}
+                if in_memory
+                else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW, "pool_timeout": POOL_TIMEOUT_S}
+            ),
         )
 
         @event.listens_for(engine, "connect")
@@ -131,10 +147,44 @@ def make_engine(database_url: str) -> Engine:
                 if isinstance(dbapi_connection, _GatedConnection):
                     dbapi_connection.enter_gate()
 
-        return engine
-    if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    return create_engine(database_url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    else:
+        if database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+        connect_args: dict[str, object] = {}
+        if database_url.startswith("postgresql"):
+            connect_args = {
+                "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
+                "options": f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
+            }
+        engine = create_engine(
+            database_url,
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            max_overflow=MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+            connect_args=connect_args,
+            hide_parameters=True,
+        )
+    event.listen(engine, "handle_error", _drop_error_details)
+    return engine
+
+
+_DETAIL = re.compile(r"\n\s*(?:DETAIL|HINT|CONTEXT):")
+
+
+def _without_detail(text: str) -> str:
+    """The message up to the first DETAIL, HINT or CONTEXT part (which may span lines and quote values)."""
+    return _DETAIL.split(text, maxsplit=1)[0]
+
+
+def _drop_error_details(context: ExceptionContext) -> None:
+    """Remove the driver's DETAIL lines (values of the failing row or key) from the error and its message."""
+    original = context.original_exception
+    if original.args and isinstance(original.args[0], str):
+        original.args = (_without_detail(original.args[0]), *original.args[1:])
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (_without_detail(wrapped.args[0]), *wrapped.args[1:])
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

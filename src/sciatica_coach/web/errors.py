@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sciatica_coach.domain.adaptation import OfferError
 from sciatica_coach.domain.checkins import CheckinError
 from sciatica_coach.domain.engine.flow import FlowError
 from sciatica_coach.usecases.errors import Gated, Invalid, MovedOn, NotFound
+
+log = logging.getLogger(__name__)
+
+DATABASE_DOWN_TITLE = "The database is not answering"
+DATABASE_DOWN_MESSAGE = "The database is not answering right now; nothing you saved is lost, try again in a minute."
 
 
 def _wants_html(request: Request) -> bool:
@@ -38,19 +46,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return _answer(request, 404, "Not found", exc.message)
+        return error_response(request, 404, "Not found", exc.message)
 
     @app.exception_handler(MovedOn)
     async def _moved_on(request: Request, exc: MovedOn) -> Response:
-        return _answer(request, 409, "This session moved on", exc.message)
+        return error_response(request, 409, "This session moved on", exc.message)
 
     @app.exception_handler(FlowError)
     async def _flow(request: Request, exc: FlowError) -> Response:
-        return _answer(request, exc.status, "That step does not fit the session", exc.message)
+        return error_response(request, exc.status, "That step does not fit the session", exc.message)
 
     @app.exception_handler(OfferError)
     async def _offer(request: Request, exc: OfferError) -> Response:
-        return _answer(request, 409, "No such offer", f"{str(exc).capitalize()}; it may have been answered already.")
+        return error_response(
+            request, 409, "No such offer", f"{str(exc).capitalize()}; it may have been answered already."
+        )
 
     @app.exception_handler(Invalid)
     async def _invalid(request: Request, exc: Invalid) -> Response:
@@ -78,11 +88,35 @@ def install(app: FastAPI) -> None:
             return _page(request, exc.status_code, "Something is not right", message)
         return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if not database_unreachable(exc):
+            raise exc  # a bug, not an outage: the server's 500 (statement parameters are hidden by the engine)
+        log.warning("database not answering on %s %s: %s", request.method, request.url.path, describe_outage(exc))
+        return error_response(request, 503, DATABASE_DOWN_TITLE, DATABASE_DOWN_MESSAGE, headers={"Retry-After": "60"})
 
-def _answer(request: Request, status: int, title: str, message: str) -> Response:
+
+def database_unreachable(exc: DBAPIError) -> bool:
+    """A lost or refused connection, a timeout or a locked database (OperationalError), not a bad statement."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError)
+
+
+def describe_outage(exc: DBAPIError) -> str:
+    """The driver's error class and first line: never the statement or its parameters."""
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+    return f"{type(exc.orig).__name__}: {first[:200]}"
+
+
+def error_response(
+    request: Request, status: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """A small HTML page for browsers, JSON `{"detail": message}` for the API and everyone else."""
     if _wants_html(request):
-        return _page(request, status, title, message)
-    return JSONResponse({"detail": message}, status_code=status)
+        page = _page(request, status, title, message)
+        if headers:
+            page.headers.update(headers)
+        return page
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
 def _problems(request: Request, problems: dict[str, str]) -> Response:

@@ -9,7 +9,6 @@ analyzer's results are saved in `record.exercises[i].camera` beside what the per
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
@@ -21,21 +20,13 @@ from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.usecases.sessions import save_camera_results
 from sciatica_coach.web.camera_messages import MessageError, parse_message
 from sciatica_coach.web.camera_tracking import CameraSocket
+from sciatica_coach.web.security import WS_POLICY_VIOLATION, WS_REFUSED_REASON, websocket_refusal
 
 router = APIRouter()
 log = logging.getLogger(__name__)
 
 CLOSE_NOT_YOURS = 4404
 CLOSE_FINISHED = 4409
-CLOSE_CROSS_SITE = 4403
-
-
-def _same_origin(websocket: WebSocket) -> bool:
-    """Browsers always send Origin; refuse pages of another site talking to this local server."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == websocket.headers.get("host", "")
 
 
 def _open(store: Store, session_id: str) -> tuple[int, list[str], str] | None:
@@ -51,10 +42,12 @@ def _open(store: Store, session_id: str) -> tuple[int, list[str], str] | None:
 @router.websocket("/ws/camera/{session_id}")
 async def camera_socket(websocket: WebSocket, session_id: str) -> None:
     """Live camera coaching for one of the current patient's sessions."""
-    await websocket.accept()
-    if not _same_origin(websocket):
-        await websocket.close(CLOSE_CROSS_SITE, "Connections from other sites are refused.")
+    # Browsers always send Origin: refuse other sites' pages and unknown Host names before accepting (the
+    # security middleware already did; this keeps the socket safe wherever the router is mounted).
+    if websocket_refusal(websocket, websocket.app.state.settings.host_allow_list()) is not None:
+        await websocket.close(WS_POLICY_VIOLATION, WS_REFUSED_REASON)
         return
+    await websocket.accept()
     store: Store = websocket.app.state.store
     opened = await run_in_threadpool(_open, store, session_id[:64])
     if opened is None:
