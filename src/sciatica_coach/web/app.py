@@ -18,7 +18,7 @@ from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
-from sciatica_coach.web import errors, security
+from sciatica_coach.web import errors, openapi, security
 from sciatica_coach.web.routes import camera, checkins, history, pages, progress, safety, sessions
 
 HERE = Path(__file__).parent
@@ -53,6 +53,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
     security.install(app, settings)
+    openapi.install(app, catalog)
     for module in (pages, sessions, history, safety, checkins, progress, camera):
         app.include_router(module.router)
     return app

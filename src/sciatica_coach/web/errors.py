@@ -26,12 +26,14 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept and not request.url.path.startswith("/api/")
 
 
-def _describe(exc: RequestValidationError) -> str:
-    parts = []
+def _field_problems(exc: RequestValidationError) -> dict[str, str]:
+    """Each invalid field (a dotted path, or `request`) with what is wrong with it; several problems are joined."""
+    problems: dict[str, str] = {}
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts)
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")) or "request"
+        message = str(err.get("msg", "invalid"))
+        problems[where] = f"{problems[where]}; {message}" if where in problems else message
+    return problems
 
 
 def install(app: FastAPI) -> None:
@@ -39,10 +41,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        message = _describe(exc)
-        if _wants_html(request):
-            return _page(request, 422, "That input was not valid", message)
-        return JSONResponse({"detail": message}, status_code=422)
+        return _problems(request, _field_problems(exc))
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
@@ -54,6 +53,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(FlowError)
     async def _flow(request: Request, exc: FlowError) -> Response:
+        if exc.status == 422:  # the step named is not one of this session's (or its answers do not fit it)
+            return _problems(request, {"request": exc.message})
         return error_response(request, exc.status, "That step does not fit the session", exc.message)
 
     @app.exception_handler(OfferError)
@@ -120,6 +121,7 @@ def error_response(
 
 
 def _problems(request: Request, problems: dict[str, str]) -> Response:
+    """422: `{"detail": every problem in words, "problems": {field: problem}}` (`web.openapi.ValidationProblem`)."""
     message = "; ".join(f"{name}: {text}" for name, text in problems.items())
     if _wants_html(request):
         return _page(request, 422, "That input was not valid", message)

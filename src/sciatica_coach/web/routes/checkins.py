@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +24,7 @@ from sciatica_coach.storage.plans import Applied, current_plan, list_plan_change
 from sciatica_coach.usecases import checkins as use
 from sciatica_coach.usecases.errors import Invalid
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep
+from sciatica_coach.web.openapi import INVALID, ValidationProblem, problem
 from sciatica_coach.web.plan_words import change_view, plan_view, stored_change_view
 from sciatica_coach.web.routes.safety import answers_from_form, raw_answers, short_form_context
 
@@ -38,7 +39,9 @@ class MorningBody(BaseModel):
     numbers 0-10, reach one of the levels; unknown keys are refused. Validated by the use case so that a red flag
     still wins when another answer has a problem."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": False})
+    model_config = ConfigDict(
+        extra="allow", json_schema_extra={"additionalProperties": False, "required": [*MORNING_FIELDS, "red_flags"]}
+    )
 
     back_pain: JsonValue = Field(default=None, json_schema_extra=PAIN_SCHEMA)
     leg_pain: JsonValue = Field(default=None, json_schema_extra=PAIN_SCHEMA)
@@ -61,6 +64,117 @@ class OfferForm(BaseModel):
     """Accept or decline an offer."""
 
     answer: Literal["accept", "decline"]
+
+
+class PlanItem(BaseModel):
+    """One exercise of the plan with its dose, also in words."""
+
+    exercise_id: str
+    name: str
+    reps: int
+    hold_seconds: float
+    sides: list[str]
+    dose: str
+
+
+class PlanOffer(BaseModel):
+    """A change the person may accept or decline at `POST /plan/offers/{rule_id}`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    rule_id: str
+    from_: str = Field(alias="from")
+    to: str
+    reason: str
+
+
+class PlanReview(BaseModel):
+    """An exercise taken out of the plan until a clinician has looked at it."""
+
+    exercise_id: str
+    name: str
+    reason: str
+    at: str
+
+
+class PlanView(BaseModel):
+    """The current plan: items with doses, open offers and exercises paused for review."""
+
+    items: list[PlanItem]
+    offers: list[PlanOffer]
+    reviews: list[PlanReview]
+
+
+class ChangeView(BaseModel):
+    """A change (or hold) the rules made, in words: before and after are doses in words, `at` an ISO time."""
+
+    rule_id: str
+    rule_version: int | None
+    exercise_id: str | None
+    name: str
+    action: str
+    what: str
+    before: str
+    after: str
+    reason: str
+    at: str
+
+
+class StoredChangeView(ChangeView):
+    """A saved change, with its day in words."""
+
+    day: str
+
+
+class PlanAndChanges(BaseModel):
+    """The current plan and every change the rules made, newest first."""
+
+    plan: PlanView
+    changes: list[StoredChangeView]
+
+
+class Trend(BaseModel):
+    """This morning compared with the previous morning check-in."""
+
+    effect: str
+    words: str
+
+
+class MorningSaved(BaseModel):
+    """The check-in was saved: the trend, what the rules changed or held, and the plan now."""
+
+    saved: Literal[True]
+    red_flag: Literal[False]
+    trend: Trend | None
+    changes: list[ChangeView]
+    holds: list[ChangeView]
+    plan: PlanView
+
+
+class GateView(BaseModel):
+    """Exercise is blocked: why, where to go about it, and whether it is urgent."""
+
+    reason: str
+    url: str
+    urgent: bool
+
+
+class MorningRedFlag(BaseModel):
+    """A warning sign was answered "yes": it is recorded (and exercise locked); the message says what to do."""
+
+    saved: bool
+    red_flag: Literal[True]
+    emergency: bool
+    message: str
+    gate: GateView | None
+
+
+class SbiScore(BaseModel):
+    """The SBI total (0-24) and whether it meets the threshold."""
+
+    total: int
+    threshold: float
+    meets_threshold: bool
 
 
 def _outcome(applied: Applied, library: Library) -> dict[str, Any]:
@@ -136,11 +250,12 @@ async def submit_morning(
 
 @router.post(
     "/api/checkins/morning",
-    response_model=None,
     status_code=201,
-    responses={422: {"description": "Answers missing or out of range; `problems` names each field"}},
+    responses={422: problem("Answers missing or out of range; `problems` names each field", ValidationProblem)},
 )
-def api_morning(body: MorningBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep) -> Any:
+def api_morning(
+    body: MorningBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep
+) -> MorningSaved | MorningRedFlag:
     """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}."""
     answers: dict[str, object] = {name: getattr(body, name) for name in MORNING_FIELDS}
     extra = sorted(body.model_extra or {})
@@ -149,15 +264,19 @@ def api_morning(body: MorningBody, store: StoreDep, patient_id: PatientId, catal
     outcome = use.morning_checkin(store, catalog, patient_id, answers, body.red_flags, strict=True)
     if outcome.screening.red_flag:
         result = outcome.screening
-        data = {"saved": outcome.saved, "red_flag": True, "emergency": result.emergency, "message": result.message}
-        return JSONResponse({**data, "gate": asdict(outcome.gate) if outcome.gate else None}, status_code=201)
-    return {
-        "saved": True,
-        "red_flag": False,
-        "trend": _trend(outcome),
-        **_outcome(outcome.applied, catalog.library),
-        "plan": plan_view(outcome.plan, catalog.library),
-    }
+        gate = GateView(**asdict(outcome.gate)) if outcome.gate else None
+        return MorningRedFlag(
+            saved=outcome.saved, red_flag=True, emergency=result.emergency, message=result.message, gate=gate
+        )
+    return MorningSaved.model_validate(
+        {
+            "saved": True,
+            "red_flag": False,
+            "trend": _trend(outcome),
+            **_outcome(outcome.applied, catalog.library),
+            "plan": plan_view(outcome.plan, catalog.library),
+        }
+    )
 
 
 def _sbi_page(
@@ -204,12 +323,12 @@ async def submit_sbi(
 @router.post(
     "/api/checkins/sbi",
     status_code=201,
-    responses={422: {"description": "Answers missing or out of range; `problems` names each item"}},
+    responses={422: problem("Answers missing or out of range; `problems` names each item", ValidationProblem)},
 )
-def api_sbi(body: SbiBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep) -> dict[str, Any]:
+def api_sbi(body: SbiBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep) -> SbiScore:
     """The SBI as JSON: {"answers": {item id: 0-6}}."""
     score = use.weekly_sbi(store, catalog, patient_id, body.answers).score
-    return {"total": score.total, "threshold": score.threshold, "meets_threshold": score.meets_threshold}
+    return SbiScore(total=score.total, threshold=score.threshold, meets_threshold=score.meets_threshold)
 
 
 def _plan_context(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
@@ -230,12 +349,21 @@ def plan_page(
 
 
 @router.get("/api/plan")
-def api_plan(db: ReadDep, patient_id: PatientId, catalog: CatalogDep) -> dict[str, Any]:
+def api_plan(db: ReadDep, patient_id: PatientId, catalog: CatalogDep) -> PlanAndChanges:
     """The current plan and its change history, newest first."""
-    return _plan_context(db, patient_id, catalog.library)
+    return PlanAndChanges.model_validate(_plan_context(db, patient_id, catalog.library))
 
 
-@router.post("/plan/offers/{rule_id}", response_model=None, responses={409: {"description": "No such offer"}})
+@router.post(
+    "/plan/offers/{rule_id}",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={
+        303: {"description": "Back to the plan", "headers": {"Location": {"schema": {"type": "string"}}}},
+        409: problem("No such open offer (it may have been answered already)"),
+        422: INVALID,
+    },
+)
 def answer_offer(
     rule_id: str, form: Annotated[OfferForm, Form()], store: StoreDep, patient_id: PatientId, catalog: CatalogDep
 ) -> Response:

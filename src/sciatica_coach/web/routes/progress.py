@@ -8,17 +8,84 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
 
 from sciatica_coach.domain.catalog import Catalog
-from sciatica_coach.domain.centralization import EFFECT_NAMES
+from sciatica_coach.domain.centralization import EFFECT_NAMES, Effect
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Progress
 from sciatica_coach.domain.symptoms import REACH_LABELS
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.web import charts
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, TemplatesDep
+from sciatica_coach.web.openapi import INVALID
 
 router = APIRouter()
 Days = Annotated[int, Query(ge=MIN_DAYS, le=MAX_DAYS, description="How many days to show")]
+
+
+class Symptoms(BaseModel):
+    """One quick symptom check: back and leg pain 0-10 and how far down each leg symptoms reach."""
+
+    back: int
+    leg: int
+    left_reach: str
+    right_reach: str
+
+
+class MorningDay(BaseModel):
+    """A morning check-in on a day."""
+
+    day: date
+    symptoms: Symptoms
+
+
+class SbiDay(BaseModel):
+    """A weekly SBI total on a day."""
+
+    day: date
+    total: int
+
+
+class AdherenceDay(BaseModel):
+    """Sessions planned, completed and stopped on a day."""
+
+    day: date
+    planned: int
+    completed: int
+    stopped: int
+
+
+class TrendDay(BaseModel):
+    """A morning compared with the previous one: centralizing, peripheralizing or unchanged, in words."""
+
+    day: date
+    previous_day: date
+    effect: Effect
+    words: str
+
+
+class ExerciseEffect(BaseModel):
+    """How one exercise has been affecting the symptoms: a count per effect and the latest one in words."""
+
+    exercise_id: str
+    name: str
+    counts: dict[Effect, int]
+    latest: str
+
+
+class ProgressData(BaseModel):
+    """Per-day pain, reach, SBI and adherence over the period, and the centralization trends and effects."""
+
+    first_day: date
+    last_day: date
+    mornings: list[MorningDay]
+    sbi: list[SbiDay]
+    sbi_threshold: float
+    adherence: list[AdherenceDay]
+    trends: list[TrendDay]
+    effects: list[ExerciseEffect]
+    planned_per_day: int
+    empty: bool
 
 
 def _today() -> date:
@@ -60,8 +127,8 @@ def progress_page(
     return templates.TemplateResponse(request, "progress/index.html", progress_context(progress, days, catalog))
 
 
-@router.get("/api/progress")
-def progress_json(db: ReadDep, patient_id: PatientId, catalog: CatalogDep, days: Days = DEFAULT_DAYS) -> Any:
+@router.get("/api/progress", responses={422: INVALID})
+def progress_json(db: ReadDep, patient_id: PatientId, catalog: CatalogDep, days: Days = DEFAULT_DAYS) -> ProgressData:
     """The same data as JSON (dates as ISO strings)."""
     progress = load_progress(db, patient_id, catalog.library, _today(), days, catalog.rules)
     data = asdict(progress)
@@ -78,4 +145,4 @@ def progress_json(db: ReadDep, patient_id: PatientId, catalog: CatalogDep, days:
         {"exercise_id": e.exercise_id, "name": e.name, "counts": e.counts, "latest": e.latest.words}
         for e in progress.effects
     ]
-    return data
+    return ProgressData.model_validate(data)

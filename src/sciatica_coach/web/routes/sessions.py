@@ -19,6 +19,7 @@ from sciatica_coach.storage.safety import exercise_gate
 from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
+from sciatica_coach.web.openapi import GATED, INVALID, problem
 from sciatica_coach.web.session_summary import summarize
 
 router = APIRouter()
@@ -74,25 +75,13 @@ class SessionDetail(SessionState):
     exercises: dict[str, dict[str, Any]]
 
 
-class Problem(BaseModel):
-    """An error: what is wrong, in words."""
-
-    detail: str
-
-
-class GateProblem(Problem):
-    """Exercise is blocked: why, where to go about it, and whether it is urgent."""
-
-    url: str
-    urgent: bool
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "No such session of yours"},
-    409: {"model": Problem, "description": "The step does not fit the session (out of order, or it has ended)"},
-    422: {"model": Problem, "description": "The request is not valid; the message names the problem"},
-    423: {"model": GateProblem, "description": "Exercise is blocked until the safety questions are dealt with"},
+    404: problem("No such session of yours"),
+    409: problem("The step does not fit the session (out of order, or it has ended)"),
+    422: INVALID,
+    423: GATED,
 }
+SEE_OTHER = {"description": "Go to the session's player", "headers": {"Location": {"schema": {"type": "string"}}}}
 
 
 def _state(view: use.SessionView) -> SessionState:
@@ -122,7 +111,7 @@ def _detail(view: use.SessionView, settings: Settings, catalog: Catalog) -> Sess
     )
 
 
-@router.post("/sessions", response_model=None, responses={423: ERRORS[423]})
+@router.post("/sessions", status_code=303, response_class=RedirectResponse, responses={303: SEE_OTHER, 423: GATED})
 def start_session(store: StoreDep, catalog: CatalogDep, patient_id: PatientId) -> Response:
     """Start today's session, or go back to the one in progress; 423 while exercise is gated."""
     started = use.start_or_resume(store, catalog, patient_id)
