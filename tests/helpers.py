@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.domain.screening import all_no
+from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
 from sciatica_coach.storage.migrate import upgrade
 from sciatica_coach.storage.patients import default_patient
@@ -133,6 +135,12 @@ MORNING_OK: dict[str, Any] = {
     "numbness": False,
     "weakness": False,
 }
+
+
+def screen_clean(app: FastAPI) -> int:
+    """`clear_to_exercise` for the database an app was built on."""
+    settings: Settings = app.state.settings
+    return clear_to_exercise(settings.database_url)
 
 
 class Driver:

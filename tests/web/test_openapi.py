@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .conftest import Driver, screen_clean
+from helpers import Driver, screen_clean
 
 CHECKS: list[CheckFunction] = [
     schemathesis.checks.not_a_server_error,

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import Message
 from starlette.websockets import WebSocketDisconnect
 
+from helpers import screen_clean
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
 from sciatica_coach.storage.db import make_engine
@@ -25,7 +26,6 @@ from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, 
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import exercise_gate, record_screening
 from sciatica_coach.web.app import create_app
-from web.conftest import screen_clean
 
 HTML = {"accept": "text/html"}
 SAME_ORIGIN = {"origin": "http://testserver", "sec-fetch-site": "same-origin"}

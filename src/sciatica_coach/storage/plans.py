@@ -70,8 +70,12 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def _state_row(db: Session, patient_id: int, library: Library) -> PlanState:
-    """The patient's plan row for writing, created when missing (one row per patient, however many race)."""
-    row = db.get(PlanState, patient_id, with_for_update=db.get_bind().dialect.name != "sqlite")
+    """The patient's plan row for writing, created when missing (one row per patient, however many race).
+
+    Writers hold the patient's lock (`Store.write`), so the row needs no lock of its own; reading it again in the
+    same transaction comes from the session's identity map without another query.
+    """
+    row = db.get(PlanState, patient_id)
     if row is None:
         try:
             with db.begin_nested():
@@ -79,9 +83,7 @@ def _state_row(db: Session, patient_id: int, library: Library) -> PlanState:
                 db.flush()
         except IntegrityError:
             pass  # another transaction created it first: read theirs
-        row = db.get(
-            PlanState, patient_id, with_for_update=db.get_bind().dialect.name != "sqlite", populate_existing=True
-        )
+        row = db.get(PlanState, patient_id, populate_existing=True)
         assert row is not None
     return row
 

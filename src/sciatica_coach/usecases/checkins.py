@@ -40,11 +40,14 @@ def morning_checkin(
     *,
     strict: bool = False,
     at: datetime | None = None,
+    with_gate: bool = True,
 ) -> MorningOutcome:
     """Validate and save the six answers and the short warning-sign questions, then run the rules.
 
     A red flag always wins: when every warning-sign question is answered and one is "yes", it is recorded (and
     exercise locked) even if the symptom answers have problems. Otherwise Invalid lists every problem.
+    `with_gate=False` skips working out the exercise gate when there is no red flag (the JSON answer has no use
+    for it), which keeps this hot write short.
     """
     flags, problems = parse_answers(red_flags, "short", catalog.red_flags, strict=strict)
     check: MorningCheck | None = None
@@ -70,7 +73,7 @@ def morning_checkin(
             trend=trend,
             applied=applied,
             plan=current_plan(db, patient_id, catalog.library),
-            gate=exercise_gate(db, patient_id),
+            gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
         )
 
 

@@ -261,7 +261,7 @@ def api_morning(
     extra = sorted(body.model_extra or {})
     if extra:
         raise Invalid({name: "not a question of the morning check-in" for name in extra})
-    outcome = use.morning_checkin(store, catalog, patient_id, answers, body.red_flags, strict=True)
+    outcome = use.morning_checkin(store, catalog, patient_id, answers, body.red_flags, strict=True, with_gate=False)
     if outcome.screening.red_flag:
         result = outcome.screening
         gate = GateView(**asdict(outcome.gate)) if outcome.gate else None
