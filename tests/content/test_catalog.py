@@ -41,11 +41,11 @@ def test_a_broken_red_flags_file_stops_the_app_from_being_built(tmp_path: Path, 
         create_app(Settings(database_url=database_url), load_catalog(folder))
 
 
-def test_the_app_shows_the_catalog_it_was_given(database_url: str) -> None:
+def test_the_app_shows_the_catalog_it_was_given(settings: Settings) -> None:
     catalog = load_catalog()
     program = catalog.library.program.model_copy(update={"disclaimer": "An injected disclaimer for this test."})
     injected = replace(catalog, library=replace(catalog.library, program=program))
-    with TestClient(create_app(Settings(database_url=database_url), injected)) as client:
+    with TestClient(create_app(settings, injected)) as client:
         assert "An injected disclaimer for this test." in client.get("/").text
 
 
