@@ -104,9 +104,7 @@ def session_state(db: Session, patient_id: int, session_id: str) -> SessionView:
 Action = Callable[[Session, ExerciseSession, Flow], bool]
 
 
-def _change(
-    store: Store, catalog: Catalog, patient_id: int, session_id: str, action: Action, gated: bool
-) -> SessionView:
+def _change(store: Store, patient_id: int, session_id: str, action: Action, gated: bool) -> SessionView:
     """Load under the patient's write lock, apply one flow action, save when it changed something."""
     with store.write(patient_id) as db:
         row = get_session(db, patient_id, session_id, for_update=True)
@@ -122,7 +120,7 @@ def _change(
 
 def record_progress(store: Store, catalog: Catalog, patient_id: int, session_id: str, index: int) -> SessionView:
     """Timed step `index` is done. Repeats change nothing; a step ahead of the session is refused (FlowError)."""
-    return _change(store, catalog, patient_id, session_id, lambda _db, _row, flow: flow.complete(index), gated=True)
+    return _change(store, patient_id, session_id, lambda _db, _row, flow: flow.complete(index), gated=True)
 
 
 def answer_check(
@@ -140,7 +138,7 @@ def answer_check(
             apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         return True
 
-    return _change(store, catalog, patient_id, session_id, act, gated=True)
+    return _change(store, patient_id, session_id, act, gated=True)
 
 
 def skip_exercise(
@@ -155,7 +153,7 @@ def skip_exercise(
         flow.skip_exercise()
         return True
 
-    return _change(store, catalog, patient_id, session_id, act, gated=True)
+    return _change(store, patient_id, session_id, act, gated=True)
 
 
 def stop_for_pain(store: Store, catalog: Catalog, patient_id: int, session_id: str) -> SessionView:
@@ -170,7 +168,7 @@ def stop_for_pain(store: Store, catalog: Catalog, patient_id: int, session_id: s
         apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         return True
 
-    return _change(store, catalog, patient_id, session_id, act, gated=False)
+    return _change(store, patient_id, session_id, act, gated=False)
 
 
 def save_camera_results(
