@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.checkins import MorningCheck
@@ -49,24 +49,31 @@ MORNING_KIND = "morning"
 SBI_KIND = "sbi"
 
 
-def save_morning_checkin(db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None) -> CheckIn:
-    """Save a morning check-in (`at` defaults to now; the demo passes past times)."""
+_CHECKS = CheckIn.__table__
+_INSERT_CHECK = insert(_CHECKS)
+
+
+def save_morning_checkin(db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None) -> int:
+    """Save a morning check-in (`at` defaults to now; the demo passes past times); returns its id.
+
+    A Core insert built once: the morning check-in is the hottest write, and nothing here needs an ORM object.
+    """
     symptoms = check.symptoms
-    row = CheckIn(
-        patient_id=patient_id,
-        kind=MORNING_KIND,
-        back_pain=symptoms.back,
-        leg_pain=symptoms.leg,
-        left_reach=symptoms.left_reach,
-        right_reach=symptoms.right_reach,
-        numbness=check.numbness,
-        weakness=check.weakness,
-        answers={},
-        created_at=at or utcnow(),
-    )
-    db.add(row)
-    db.flush()
-    return row
+    values = {
+        "patient_id": patient_id,
+        "kind": MORNING_KIND,
+        "back_pain": symptoms.back,
+        "leg_pain": symptoms.leg,
+        "left_reach": symptoms.left_reach,
+        "right_reach": symptoms.right_reach,
+        "numbness": check.numbness,
+        "weakness": check.weakness,
+        "answers": {},
+        "created_at": at or utcnow(),
+    }
+    key = db.connection().execute(_INSERT_CHECK, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:

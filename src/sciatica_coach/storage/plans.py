@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.storage.checkins import checkin_symptoms
+from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, utcnow
 
 ACTOR_RULES = "rules"
@@ -69,40 +69,70 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _state_row(db: Session, patient_id: int, library: Library) -> PlanState:
-    """The patient's plan row for writing, created when missing (one row per patient, however many race).
+_STATE = PlanState.__table__
+_LOAD_STATE = select(_STATE.c.plan).where(_STATE.c.patient_id == bindparam("patient_id"))
+_UPDATE_STATE = (
+    update(_STATE)
+    .where(_STATE.c.patient_id == bindparam("for_patient"))
+    .values(plan=bindparam("new_plan"), updated_at=bindparam("at"))
+)
 
-    Writers hold the patient's lock (`Store.write`), so the row needs no lock of its own; reading it again in the
-    same transaction comes from the session's identity map without another query.
+
+# The plan state read inside the current write transaction, kept in the session's `info` so one use case reads
+# it once: `Store.write` on PostgreSQL reads it with the patient's lock, in the same statement; `_save` keeps it
+# current. Only writers use it (they hold the patient's lock, so nobody else can change the row meanwhile).
+HELD_STATE = "sciatica_plan_state"
+
+
+def hold_state(db: Session, patient_id: int, data: dict[str, Any] | None) -> None:
+    """Remember the plan row read under the patient's lock (None: the patient has no plan row yet)."""
+    db.info[HELD_STATE] = (patient_id, data)
+
+
+def _load_state(db: Session, patient_id: int, library: Library) -> tuple[AdaptivePlan, Cursor]:
+    """The patient's saved plan and cursor for writing, the row created when missing (one row per patient).
+
+    Writers hold the patient's lock (`Store.write`), so the row needs no lock of its own. Core statements, built
+    once: this runs on every check-in, and the ORM's unit of work would cost more than the rules themselves.
     """
-    row = db.get(PlanState, patient_id)
-    if row is None:
+    held = db.info.get(HELD_STATE)
+    if held is not None and held[0] == patient_id and held[1] is not None:
+        return _parse_state(held[1])
+    conn = db.connection()
+    data = conn.execute(_LOAD_STATE, {"patient_id": patient_id}).scalar()
+    if data is None:
         try:
             with db.begin_nested():
-                db.add(PlanState(patient_id=patient_id, plan=_state_json(AdaptivePlan.start(library), Cursor())))
-                db.flush()
+                data = _state_json(AdaptivePlan.start(library), Cursor())
+                conn.execute(insert(_STATE).values(patient_id=patient_id, plan=data, updated_at=utcnow()))
         except IntegrityError:
-            pass  # another transaction created it first: read theirs
-        row = db.get(PlanState, patient_id, populate_existing=True)
-        assert row is not None
-    return row
+            # another transaction created it first (a writer without the patient's lock): read theirs
+            data = conn.execute(_LOAD_STATE, {"patient_id": patient_id}).scalar_one()
+    hold_state(db, patient_id, data)
+    return _parse_state(data)
+
+
+def plan_for_update(db: Session, patient_id: int, library: Library) -> AdaptivePlan:
+    """The plan as saved, read inside a write transaction (once: the rules then reuse it)."""
+    plan, _ = _load_state(db, patient_id, library)
+    return plan
 
 
 def _state_json(plan: AdaptivePlan, cursor: Cursor) -> dict[str, Any]:
     return {"state": plan.to_dict(), "cursor": cursor.to_dict()}
 
 
-def _parse_state(row: PlanState) -> tuple[AdaptivePlan, Cursor]:
-    return AdaptivePlan.from_dict(row.plan["state"]), Cursor.from_dict(row.plan.get("cursor"))
+def _parse_state(data: dict[str, Any]) -> tuple[AdaptivePlan, Cursor]:
+    return AdaptivePlan.from_dict(data["state"]), Cursor.from_dict(data.get("cursor"))
 
 
 def current_plan(db: Session, patient_id: int, library: Library) -> AdaptivePlan:
     """The patient's plan as saved (the starting program until the rules change it). A pure read: the rules run
     when events are saved (`apply_adaptation`), never here."""
-    row = db.get(PlanState, patient_id)
-    if row is None:
+    data = db.connection().execute(_LOAD_STATE, {"patient_id": patient_id}).scalar()
+    if data is None:
         return AdaptivePlan.start(library)
-    plan, _ = _parse_state(row)
+    plan, _ = _parse_state(data)
     return plan
 
 
@@ -111,64 +141,99 @@ def current_prescription(db: Session, patient_id: int, library: Library) -> Pres
     return current_plan(db, patient_id, library).prescription
 
 
+_CHECKS = CheckIn.__table__
+_SESSIONS = ExerciseSession.__table__
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning" for a cursor that has read nothing yet
+_UNREAD_CHECKS = (
+    select(
+        _CHECKS.c.id,
+        _CHECKS.c.kind,
+        _CHECKS.c.created_at,
+        _CHECKS.c.session_id,
+        _CHECKS.c.exercise_id,
+        _CHECKS.c.back_pain,
+        _CHECKS.c.leg_pain,
+        _CHECKS.c.left_reach,
+        _CHECKS.c.right_reach,
+        _CHECKS.c.numbness,
+        _CHECKS.c.weakness,
+    )
+    .where(
+        _CHECKS.c.patient_id == bindparam("patient_id"),
+        _CHECKS.c.kind.in_(("post-exercise", "morning")),
+        _CHECKS.c.created_at >= bindparam("since"),
+    )
+    .order_by(_CHECKS.c.created_at, _CHECKS.c.id)
+)
+_CHECK_BEFORE = (
+    select(_CHECKS.c.back_pain, _CHECKS.c.leg_pain, _CHECKS.c.left_reach, _CHECKS.c.right_reach)
+    .where(
+        _CHECKS.c.patient_id == bindparam("patient_id"),
+        _CHECKS.c.kind == "pre-exercise",
+        _CHECKS.c.session_id == bindparam("session_id"),
+        _CHECKS.c.exercise_id == bindparam("exercise_id"),
+        _CHECKS.c.id < bindparam("id"),
+    )
+    .order_by(_CHECKS.c.id.desc())
+    .limit(1)
+)
+_UNREAD_STOPS = select(_SESSIONS.c.id, _SESSIONS.c.finished_at, _SESSIONS.c.record).where(
+    _SESSIONS.c.patient_id == bindparam("patient_id"),
+    _SESSIONS.c.status == "stopped",
+    _SESSIONS.c.finished_at >= bindparam("since"),
+)
+
+
 def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> list[tuple[str, Event]]:
-    """Unread events in time order: quick checks after exercises, stops for pain, and morning check-ins."""
+    """Unread events in time order: quick checks after exercises, stops for pain, and morning check-ins.
+
+    Read with Core statements built once, over the rows since the cursor only (indexed by patient, kind, time).
+    """
+    conn = db.connection()
+    params = {"patient_id": patient_id, "since": cursor.at or _EPOCH}
     found: list[tuple[datetime, str, Event]] = []
-    checks = select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.kind.in_(("post-exercise", "morning")))
-    if cursor.at is not None:
-        checks = checks.where(CheckIn.created_at >= cursor.at)
-    for row in db.scalars(checks.order_by(CheckIn.created_at, CheckIn.id)):
+    for row in conn.execute(_UNREAD_CHECKS, params):
         at, key = as_utc(row.created_at), f"checkin:{row.id}"
         if not cursor.unread(key, at):
             continue
-        event = _morning_event(row, at) if row.kind == "morning" else _outcome_event(db, row, at)
+        event = _morning_event(row, at) if row.kind == "morning" else _outcome_event(conn, patient_id, row, at)
         if event is not None:
             found.append((at, key, event))
-    stops = select(ExerciseSession).where(
-        ExerciseSession.patient_id == patient_id,
-        ExerciseSession.status == "stopped",
-        ExerciseSession.finished_at.is_not(None),
-    )
-    if cursor.at is not None:
-        stops = stops.where(ExerciseSession.finished_at >= cursor.at)
-    for session in db.scalars(stops):
-        assert session.finished_at is not None
+    for session in conn.execute(_UNREAD_STOPS, params):
         at, key = as_utc(session.finished_at), f"stop:{session.id}"
         if cursor.unread(key, at):
-            found.extend((at, key, event) for event in _stop_events(session, at))
+            found.extend((at, key, event) for event in _stop_events(session.record, at))
     found.sort(key=lambda item: (item[0], item[1]))
     return [(key, event) for _, key, event in found]
 
 
-def _morning_event(row: CheckIn, at: datetime) -> MorningEvent | None:
-    symptoms = checkin_symptoms(row)
+def _symptoms(row: Row[Any]) -> SymptomCheck | None:
+    if row.back_pain is None or row.leg_pain is None:
+        return None
+    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
+
+
+def _morning_event(row: Row[Any], at: datetime) -> MorningEvent | None:
+    symptoms = _symptoms(row)
     if symptoms is None:
         return None
     return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)))
 
 
-def _outcome_event(db: Session, row: CheckIn, at: datetime) -> ExerciseOutcome | None:
-    after = checkin_symptoms(row)
+def _outcome_event(conn: Connection, patient_id: int, row: Row[Any], at: datetime) -> ExerciseOutcome | None:
+    after = _symptoms(row)
     if after is None or row.exercise_id is None:
         return None
-    before_row = db.scalars(
-        select(CheckIn)
-        .where(
-            CheckIn.patient_id == row.patient_id,
-            CheckIn.kind == "pre-exercise",
-            CheckIn.session_id == row.session_id,
-            CheckIn.exercise_id == row.exercise_id,
-            CheckIn.id < row.id,
-        )
-        .order_by(CheckIn.id.desc())
-        .limit(1)
-    ).first()
-    before = checkin_symptoms(before_row) if before_row is not None and row.session_id is not None else None
+    before = None
+    if row.session_id is not None:
+        params = {"patient_id": patient_id, "session_id": row.session_id, "exercise_id": row.exercise_id}
+        before_row = conn.execute(_CHECK_BEFORE, {**params, "id": row.id}).first()
+        before = _symptoms(before_row) if before_row is not None else None
     return ExerciseOutcome(at, row.exercise_id, before, after)
 
 
-def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome]:
-    record = SessionRecord.from_dict(session.record)
+def _stop_events(saved_record: dict[str, Any], at: datetime) -> list[ExerciseOutcome]:
+    record = SessionRecord.from_dict(saved_record)
     return [
         ExerciseOutcome(
             at,
@@ -184,25 +249,26 @@ def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome
 
 @dataclass(frozen=True)
 class Applied:
-    """What one run of the rules did: changes (saved) and decisions to hold a dose (shown, not saved)."""
+    """What one run of the rules did: changes (saved) and decisions to hold a dose (shown, not saved), and the plan
+    as it stands afterwards (None when nothing was read, so nothing changed)."""
 
     changes: tuple[Change, ...] = ()
     holds: tuple[Change, ...] = ()
+    plan: AdaptivePlan | None = None
 
 
 def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> Applied:
     """Run the rules over history not yet read; save the plan, each change with its reason, and an audit entry."""
     book = book or load_rules()
-    row = _state_row(db, patient_id, library)
-    plan, cursor = _parse_state(row)
+    plan, cursor = _load_state(db, patient_id, library)
     events = history_events(db, patient_id, cursor)
     if not events:
         return Applied()
     result = adapt(plan, [event for _, event in events], book, library)
     for key, event in events:
         cursor = cursor.advance(key, event.at)
-    _save(db, row, result.plan, cursor, result.changes, ACTOR_RULES)
-    return Applied(result.changes, result.holds)
+    _save(db, patient_id, result.plan, cursor, result.changes, ACTOR_RULES)
+    return Applied(result.changes, result.holds, result.plan)
 
 
 def respond_to_offer(
@@ -217,37 +283,53 @@ def respond_to_offer(
     """The person accepts or declines an offer; OfferError when there is no such offer."""
     book = book or load_rules()
     apply_adaptation(db, patient_id, library, book)
-    row = _state_row(db, patient_id, library)
-    plan, cursor = _parse_state(row)
+    plan, cursor = _load_state(db, patient_id, library)
     respond = accept_offer if accept else decline_offer
     result = respond(plan, rule_id, book, library, at or utcnow())
-    _save(db, row, result.plan, cursor, result.changes, ACTOR_PATIENT)
+    _save(db, patient_id, result.plan, cursor, result.changes, ACTOR_PATIENT)
     return result.changes[-1]
 
 
+_CHANGES = PlanChange.__table__
+_AUDIT = AuditEntry.__table__
+
+
 def _save(
-    db: Session, row: PlanState, plan: AdaptivePlan, cursor: Cursor, changes: Sequence[Change], actor: str
+    db: Session, patient_id: int, plan: AdaptivePlan, cursor: Cursor, changes: Sequence[Change], actor: str
 ) -> None:
-    row.plan = _state_json(plan, cursor)
-    row.updated_at = utcnow()
+    conn = db.connection()
+    now = utcnow()
+    data = _state_json(plan, cursor)
+    conn.execute(_UPDATE_STATE, {"for_patient": patient_id, "new_plan": data, "at": now})
+    hold_state(db, patient_id, data)
+    if not changes:
+        return
+    rows: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
     for change in changes:
-        db.add(
-            PlanChange(
-                patient_id=row.patient_id,
-                created_at=change.at,
-                rule_id=change.rule_id,
-                exercise_id=change.exercise_id,
-                reason=change.reason,
-                before={"item": item_dict(change.before)},
-                after={"item": item_dict(change.after), "action": change.action, "rule_version": change.rule_version},
-            )
+        rows.append(
+            {
+                "patient_id": patient_id,
+                "created_at": change.at,
+                "rule_id": change.rule_id,
+                "exercise_id": change.exercise_id,
+                "reason": change.reason,
+                "before": {"item": item_dict(change.before)},
+                "after": {
+                    "item": item_dict(change.after),
+                    "action": change.action,
+                    "rule_version": change.rule_version,
+                },
+            }
         )
         # Rule ids and exercise ids only: the reasons (which describe symptoms) stay in plan_changes.
         detail = {"rule_id": change.rule_id, "rule_version": change.rule_version, "exercise_id": change.exercise_id}
-        db.add(AuditEntry(patient_id=row.patient_id, actor=actor, action=f"plan-{change.action}", detail=detail))
+        audit = {"patient_id": patient_id, "created_at": now, "actor": actor, "detail": detail}
+        audits.append({**audit, "action": f"plan-{change.action}"})
         if change.action == "remove" and any(r.rule_id == change.rule_id for r in plan.reviews):
-            db.add(AuditEntry(patient_id=row.patient_id, actor=actor, action="clinician-review-flag", detail=detail))
-    db.flush()
+            audits.append({**audit, "action": "clinician-review-flag"})
+    conn.execute(insert(_CHANGES), rows)
+    conn.execute(insert(_AUDIT), audits)
 
 
 def list_plan_changes(db: Session, patient_id: int, limit: int = 200) -> list[PlanChange]:

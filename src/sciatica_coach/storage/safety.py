@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate
@@ -26,22 +26,30 @@ class Gate:
     urgent: bool = False
 
 
+_INSERT_SCREENING = insert(Screening.__table__)
+
+
 def record_screening(
     db: Session, patient_id: int, form: FormName, answers: Mapping[str, bool], content: RedFlags | None = None
 ) -> ScreeningResult:
-    """Evaluate and save a screening; any red flag locks exercise and is audited (flag ids only)."""
+    """Evaluate and save a screening; any red flag locks exercise and is audited (flag ids only).
+
+    The screening row goes in with a Core insert built once (every morning check-in saves one).
+    """
     result = evaluate(answers, check_form(form), content)
-    screening = Screening(
-        patient_id=patient_id,
-        form=form,
-        answers={key: bool(value) for key, value in answers.items()},
-        red_flag=result.red_flag,
-        emergency=result.emergency,
-    )
-    db.add(screening)
-    db.flush()
+    values = {
+        "patient_id": patient_id,
+        "form": form,
+        "answers": {key: bool(value) for key, value in answers.items()},
+        "red_flag": result.red_flag,
+        "emergency": result.emergency,
+        "created_at": utcnow(),
+    }
+    key = db.connection().execute(_INSERT_SCREENING, values).inserted_primary_key
+    assert key is not None
     if result.red_flag:
-        lock = SafetyLock(patient_id=patient_id, screening_id=screening.id, reason=result.message)
+        screening_id = int(key[0])
+        lock = SafetyLock(patient_id=patient_id, screening_id=screening_id, reason=result.message)
         db.add(lock)
         db.flush()
         _audit(
@@ -49,7 +57,7 @@ def record_screening(
             patient_id,
             "patient",
             "red-flag",
-            {"flags": list(result.flags), "form": form, "screening_id": screening.id, "lock_id": lock.id},
+            {"flags": list(result.flags), "form": form, "screening_id": screening_id, "lock_id": lock.id},
         )
     return result
 

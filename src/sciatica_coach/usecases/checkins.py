@@ -12,8 +12,8 @@ from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
 from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
 from sciatica_coach.domain.screening import ScreeningResult, parse_answers
-from sciatica_coach.storage.checkins import checkin_symptoms, latest_checkin, save_morning_checkin, save_sbi
-from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, respond_to_offer
+from sciatica_coach.storage.checkins import latest_checkin, save_morning_checkin, save_sbi
+from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, plan_for_update, respond_to_offer
 from sciatica_coach.storage.safety import Gate, exercise_gate, record_screening
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.errors import Invalid
@@ -59,8 +59,8 @@ def morning_checkin(
     if problems and not red:
         raise Invalid(problems)
     with store.write(patient_id) as db:
-        previous = latest_checkin(db, patient_id, "morning")
-        before = checkin_symptoms(previous) if previous is not None else None
+        # The last morning the rules read is the previous morning check-in (every one is read when saved).
+        before = plan_for_update(db, patient_id, catalog.library).last_morning
         result = record_screening(db, patient_id, "short", flags, catalog.red_flags)
         applied = Applied()
         if check is not None:
@@ -72,7 +72,7 @@ def morning_checkin(
             screening=result,
             trend=trend,
             applied=applied,
-            plan=current_plan(db, patient_id, catalog.library),
+            plan=applied.plan or current_plan(db, patient_id, catalog.library),
             gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
         )
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.content import Library
@@ -16,34 +17,36 @@ from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
 
 
-def _settings(request: Request) -> Settings:
+# The cheap dependencies are coroutines: each plain function would cost a trip to the thread pool per request.
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def _library(request: Request) -> Library:
+async def _library(request: Request) -> Library:
     catalog: Catalog = request.app.state.catalog
     return catalog.library
 
 
-def _templates(request: Request) -> Jinja2Templates:
+async def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
 
-def _store(request: Request) -> Store:
+async def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
 def _read(request: Request) -> Iterator[Session]:
     """A read-only unit of work for the page: never committed, so no read can save a row."""
-    with _store(request).read() as db:
+    store: Store = request.app.state.store
+    with store.read() as db:
         yield db
 
 
@@ -56,11 +59,11 @@ StoreDep = Annotated[Store, Depends(_store)]
 ReadDep = Annotated[Session, Depends(_read, scope="function")]
 
 
-def _patient_id(request: Request) -> int:
+async def _patient_id(request: Request) -> int:
     """The person using the app. Until accounts exist, the default local profile (created once, on first use)."""
     cached: int | None = getattr(request.app.state, "local_patient_id", None)
     if cached is None:
-        cached = local_patient_id(_store(request))
+        cached = await run_in_threadpool(local_patient_id, request.app.state.store)
         request.app.state.local_patient_id = cached
     return cached
 
