@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.models import CheckIn, utcnow
+from sciatica_coach.storage.models import CheckIn, table_of, utcnow
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
 
@@ -49,7 +49,7 @@ MORNING_KIND = "morning"
 SBI_KIND = "sbi"
 
 
-_CHECKS = CheckIn.__table__
+_CHECKS = table_of(CheckIn)
 _INSERT_CHECK = insert(_CHECKS)
 
 

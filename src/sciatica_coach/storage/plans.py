@@ -7,7 +7,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +43,7 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, utcnow
+from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, table_of, utcnow
 
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
@@ -69,7 +83,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-_STATE = PlanState.__table__
+_STATE = table_of(PlanState)
 _LOAD_STATE = select(_STATE.c.plan).where(_STATE.c.patient_id == bindparam("patient_id"))
 _UPDATE_STATE = (
     update(_STATE)
@@ -141,15 +155,18 @@ def current_prescription(db: Session, patient_id: int, library: Library) -> Pres
     return current_plan(db, patient_id, library).prescription
 
 
-_CHECKS = CheckIn.__table__
-_SESSIONS = ExerciseSession.__table__
+_CHECKS = table_of(CheckIn)
+_SESSIONS = table_of(ExerciseSession)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning" for a cursor that has read nothing yet
-_UNREAD_CHECKS = (
+# Every unread event in one statement (one round trip inside the patient's lock): the quick checks after exercises
+# and the morning check-ins, then the sessions stopped for pain, in the same columns (`record` only for stops).
+_UNREAD = union_all(
     select(
-        _CHECKS.c.id,
-        _CHECKS.c.kind,
-        _CHECKS.c.created_at,
+        literal("checkin").label("source"),
+        _CHECKS.c.id.label("check_id"),
         _CHECKS.c.session_id,
+        _CHECKS.c.created_at.label("at"),
+        _CHECKS.c.kind,
         _CHECKS.c.exercise_id,
         _CHECKS.c.back_pain,
         _CHECKS.c.leg_pain,
@@ -157,13 +174,31 @@ _UNREAD_CHECKS = (
         _CHECKS.c.right_reach,
         _CHECKS.c.numbness,
         _CHECKS.c.weakness,
-    )
-    .where(
+        cast(null(), JSON).label("record"),
+    ).where(
         _CHECKS.c.patient_id == bindparam("patient_id"),
         _CHECKS.c.kind.in_(("post-exercise", "morning")),
         _CHECKS.c.created_at >= bindparam("since"),
-    )
-    .order_by(_CHECKS.c.created_at, _CHECKS.c.id)
+    ),
+    select(
+        literal("stop"),
+        cast(null(), Integer),
+        _SESSIONS.c.id,
+        _SESSIONS.c.finished_at,
+        cast(null(), String),
+        cast(null(), String),
+        cast(null(), Integer),
+        cast(null(), Integer),
+        cast(null(), String),
+        cast(null(), String),
+        cast(null(), Boolean),
+        cast(null(), Boolean),
+        _SESSIONS.c.record,
+    ).where(
+        _SESSIONS.c.patient_id == bindparam("patient_id"),
+        _SESSIONS.c.status == "stopped",
+        _SESSIONS.c.finished_at >= bindparam("since"),
+    ),
 )
 _CHECK_BEFORE = (
     select(_CHECKS.c.back_pain, _CHECKS.c.leg_pain, _CHECKS.c.left_reach, _CHECKS.c.right_reach)
@@ -177,57 +212,54 @@ _CHECK_BEFORE = (
     .order_by(_CHECKS.c.id.desc())
     .limit(1)
 )
-_UNREAD_STOPS = select(_SESSIONS.c.id, _SESSIONS.c.finished_at, _SESSIONS.c.record).where(
-    _SESSIONS.c.patient_id == bindparam("patient_id"),
-    _SESSIONS.c.status == "stopped",
-    _SESSIONS.c.finished_at >= bindparam("since"),
-)
 
 
 def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> list[tuple[str, Event]]:
     """Unread events in time order: quick checks after exercises, stops for pain, and morning check-ins.
 
-    Read with Core statements built once, over the rows since the cursor only (indexed by patient, kind, time).
+    Read with one Core statement built once, over the rows since the cursor only (indexed by patient, kind, time).
     """
     conn = db.connection()
     params = {"patient_id": patient_id, "since": cursor.at or _EPOCH}
     found: list[tuple[datetime, str, Event]] = []
-    for row in conn.execute(_UNREAD_CHECKS, params):
-        at, key = as_utc(row.created_at), f"checkin:{row.id}"
+    for row in conn.execute(_UNREAD, params):
+        at = as_utc(row.at)
+        if row.source == "stop":
+            key = f"stop:{row.session_id}"
+            if cursor.unread(key, at):
+                found.extend((at, key, event) for event in _stop_events(row.record, at))
+            continue
+        key = f"checkin:{row.check_id}"
         if not cursor.unread(key, at):
             continue
         event = _morning_event(row, at) if row.kind == "morning" else _outcome_event(conn, patient_id, row, at)
         if event is not None:
             found.append((at, key, event))
-    for session in conn.execute(_UNREAD_STOPS, params):
-        at, key = as_utc(session.finished_at), f"stop:{session.id}"
-        if cursor.unread(key, at):
-            found.extend((at, key, event) for event in _stop_events(session.record, at))
     found.sort(key=lambda item: (item[0], item[1]))
     return [(key, event) for _, key, event in found]
 
 
-def _symptoms(row: Row[Any]) -> SymptomCheck | None:
+def _symptoms(row: Any) -> SymptomCheck | None:
     if row.back_pain is None or row.leg_pain is None:
         return None
     return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
 
 
-def _morning_event(row: Row[Any], at: datetime) -> MorningEvent | None:
+def _morning_event(row: Any, at: datetime) -> MorningEvent | None:
     symptoms = _symptoms(row)
     if symptoms is None:
         return None
     return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)))
 
 
-def _outcome_event(conn: Connection, patient_id: int, row: Row[Any], at: datetime) -> ExerciseOutcome | None:
+def _outcome_event(conn: Connection, patient_id: int, row: Any, at: datetime) -> ExerciseOutcome | None:
     after = _symptoms(row)
     if after is None or row.exercise_id is None:
         return None
     before = None
     if row.session_id is not None:
         params = {"patient_id": patient_id, "session_id": row.session_id, "exercise_id": row.exercise_id}
-        before_row = conn.execute(_CHECK_BEFORE, {**params, "id": row.id}).first()
+        before_row = conn.execute(_CHECK_BEFORE, {**params, "id": row.check_id}).first()
         before = _symptoms(before_row) if before_row is not None else None
     return ExerciseOutcome(at, row.exercise_id, before, after)
 
@@ -290,8 +322,8 @@ def respond_to_offer(
     return result.changes[-1]
 
 
-_CHANGES = PlanChange.__table__
-_AUDIT = AuditEntry.__table__
+_CHANGES = table_of(PlanChange)
+_AUDIT = table_of(AuditEntry)
 
 
 def _save(

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate
-from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, utcnow
+from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, table_of, utcnow
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
 AFTER_ASSESSMENT_REASON = "Answer the safety questions again before your next session"
@@ -26,7 +26,7 @@ class Gate:
     urgent: bool = False
 
 
-_INSERT_SCREENING = insert(Screening.__table__)
+_INSERT_SCREENING = insert(table_of(Screening))
 
 
 def record_screening(

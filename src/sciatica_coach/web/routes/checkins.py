@@ -253,15 +253,21 @@ async def submit_morning(
     status_code=201,
     responses={422: problem("Answers missing or out of range; `problems` names each field", ValidationProblem)},
 )
-def api_morning(
+async def api_morning(
     body: MorningBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep
 ) -> MorningSaved | MorningRedFlag:
-    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}."""
+    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}.
+
+    A coroutine that hands only the use case to the thread pool: a plain function would cost two trips there
+    (FastAPI also validates a sync endpoint's answer in the pool), on the hottest write of the app.
+    """
     answers: dict[str, object] = {name: getattr(body, name) for name in MORNING_FIELDS}
     extra = sorted(body.model_extra or {})
     if extra:
         raise Invalid({name: "not a question of the morning check-in" for name in extra})
-    outcome = use.morning_checkin(store, catalog, patient_id, answers, body.red_flags, strict=True, with_gate=False)
+    outcome = await run_in_threadpool(
+        use.morning_checkin, store, catalog, patient_id, answers, body.red_flags, strict=True, with_gate=False
+    )
     if outcome.screening.red_flag:
         result = outcome.screening
         gate = GateView(**asdict(outcome.gate)) if outcome.gate else None
