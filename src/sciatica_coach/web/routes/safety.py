@@ -109,8 +109,9 @@ def _screening_page(
     cautions: Mapping[str, bool] | None = None,
 ) -> HTMLResponse:
     content = catalog.red_flags
+    flags_missing = [m for m in missing if not m.startswith("cautions.")]
     context = {
-        **form_context("full", content, answers, missing),
+        **form_context("full", content, answers, flags_missing),
         "intro": content.after_assessment_intro if assessed_before else content.forms["full"].intro,
         "locked": locked,
         "after_assessment": after_assessment,
