@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, date, datetime
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn
 
