@@ -3,14 +3,17 @@ session factory, a patient cleared to exercise and a session driver. The helpers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from click.testing import Result
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from helpers import Driver, clear_to_exercise, fresh_database, session_factory, unmarked_clip_users
+from sciatica_coach.cli.main import app as cli_app
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
 from sciatica_coach.web.app import create_app
@@ -75,3 +78,17 @@ def screened(database_url: str) -> int:
 def drive(client: TestClient) -> Driver:
     """A driver for the session API."""
     return Driver(client)
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke(database_url: str) -> Invoke:
+    """Run `sciatica-coach ARGS…` in-process with DATABASE_URL pointing at the test database."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        environment = {"DATABASE_URL": database_url, "COLUMNS": "100", "SCIATICA_MODE": "local", **(env or {})}
+        return CliRunner().invoke(cli_app, list(args), input=input, env=environment)
+
+    return run

@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn
 
@@ -135,6 +136,23 @@ MORNING_OK: dict[str, Any] = {
     "numbness": False,
     "weakness": False,
 }
+
+
+def screening_form(*yes: str, cautions: dict[str, bool] | None = None) -> dict[str, str]:
+    """The full screening form as posted (`rf_<id>` for each warning sign, `ca_<id>` for each caution): every answer
+    "no" except `yes`, and the cautions as given (all "no" by default)."""
+    answers = {**all_no("full"), **dict.fromkeys(yes, True)}
+    given = {"pregnancy": False, "spinal-stenosis": False, **(cautions or {})}
+    return {
+        **{f"rf_{key}": "yes" if value else "no" for key, value in answers.items()},
+        **{f"ca_{key}": "yes" if value else "no" for key, value in given.items()},
+    }
+
+
+def assessment_form(note: str = "", *, on: date | None = None, by: str = "Dr Lee") -> dict[str, str]:
+    """The safety page's assessment form, confirmed, with who assessed the person and when (today by default)."""
+    day = on or datetime.now(UTC).date()
+    return {"confirm": "yes", "assessed_by": by, "assessed_on": day.isoformat(), "note": note}
 
 
 def screen_clean(app: FastAPI) -> int:

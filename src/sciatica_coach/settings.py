@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
     # The largest request body the web app reads, in bytes; larger ones get a 413 before they are read.
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    # Which emergency numbers to show (SCIATICA_COUNTRY): a two-letter code listed in red_flags.yaml, or "default"
+    # (112, 911 and 999 together). An unknown code is refused when the app or the CLI loads the content.
+    country: str = Field(default="default", pattern=r"^([A-Z]{2}|default)$")
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country_code(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() != "default":
+            return value.strip().upper()
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,6 +21,8 @@ def answer_full_form(page: Page, yes: set[str]) -> None:
     for item in CONTENT.questions("full"):
         value = "yes" if item.id in yes else "no"
         page.locator(f'input[name="rf_{item.id}"][value="{value}"]').check()
+    for caution in ("pregnancy", "spinal-stenosis"):
+        page.locator(f'input[name="ca_{caution}"][value="no"]').check()
     page.get_by_role("button", name="Save my answers").click()
 
 
@@ -54,12 +57,14 @@ def test_an_urgent_sign_then_an_assessment_and_a_clean_screening_unlock_the_star
 ) -> None:
     page.goto(live_server.url + "/screening")
     answer_full_form(page, yes={"progressive-weakness"})
-    expect(page.get_by_role("alert")).to_contain_text(CONTENT.messages.urgent.summary)
+    expect(page.get_by_role("alert")).to_contain_text(CONTENT.messages.today.summary)
     expect(page.get_by_role("link", name="Call 112")).to_have_count(0)
     page.goto(live_server.url + "/")
     expect(page.get_by_role("button", name="Start session")).to_be_disabled()
 
     page.goto(live_server.url + "/safety")
+    page.get_by_label("Who assessed you").fill("Dr Lee, Riverside GP")
+    page.get_by_label("When").fill(datetime.now(UTC).date().isoformat())
     page.get_by_label("I have been assessed by a clinician").check()
     page.get_by_label("Note (optional)").fill("Seen by my GP")
     page.get_by_role("button", name="Record my assessment").click()

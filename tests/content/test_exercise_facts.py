@@ -145,3 +145,23 @@ def test_education_covers_causes_path_and_the_disclaimer(library: Library) -> No
     assert len(sections["why-not-hamstrings"].bullets) == 3
     assert "does not replace" in " ".join(sections["not-a-clinician"].paragraphs)
     assert "does not replace" in library.program.disclaimer
+
+
+def test_the_glide_is_described_as_the_guide_does(library: Library) -> None:
+    """Lifting leg and head together gently tensions the nerve; lowering releases it and lets it slide; never a move
+    that keeps the nerve from being pulled tight."""
+    summary = " ".join(library.exercise("nerve-glide").summary.split()).lower()
+    assert "tension" in summary and "releases" in summary and "slide" in summary
+    assert "pulled tight" not in summary and "instead of" not in summary
+
+
+def test_the_hinge_cues_soft_knees_from_the_start(library: Library) -> None:
+    hinge = library.exercise("hip-hinge")
+    assert "knees soft" in hinge.steps[0].text and "never locked" in hinge.steps[0].text
+    assert "knees soft" in hinge.cues.get_ready.lower() and "knees soft" in hinge.cues.move.lower()
+
+
+def test_the_conclusion_promises_no_more_than_the_guide(library: Library) -> None:
+    text = " ".join(p for s in library.education.sections for p in s.paragraphs).lower()
+    assert "keeps flare-ups away" not in text and "cure" not in text
+    assert "can help recovery" in text and "may lower the chance of flare-ups" in text

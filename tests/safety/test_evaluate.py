@@ -16,6 +16,7 @@ from sciatica_coach.domain.screening import (
     all_no,
     evaluate,
     load_red_flags,
+    nerve_signs_of,
 )
 
 CONTENT = load_red_flags()
@@ -43,7 +44,10 @@ def test_any_yes_is_a_red_flag_whatever_the_other_answers(case: tuple[FormName, 
     assert result.red_flag
     assert result.flags == yes
     assert result.emergency == any(CONTENT.item(flag).emergency for flag in yes)
-    assert result.message in (CONTENT.messages.emergency.summary, CONTENT.messages.urgent.summary)
+    levels = {CONTENT.item(flag).level for flag in yes}
+    expected = next(level for level in ("emergency", "today", "soon") if level in levels)
+    assert result.level == expected and result.outcome == expected
+    assert result.message == getattr(CONTENT.messages, expected).summary
 
 
 @given(answer_sets(with_yes=False))
@@ -85,13 +89,17 @@ def test_each_cauda_equina_yes_alone_is_an_emergency_with_emergency_wording(form
         answers = {**all_no(form, CONTENT), item.id: True}
         result = evaluate(answers, form, CONTENT)
         assert result.red_flag and result.flags == [item.id]
+        assert result.level == item.level and result.outcome == item.level
         if item.group == "cauda-equina":
-            assert result.emergency and result.outcome == "emergency"
+            assert result.emergency
+        if item.level == "emergency":
             assert "emergency department" in result.message.lower()
             assert "do not wait" in result.message.lower()
-        else:
-            assert not result.emergency and result.outcome == "urgent"
+        elif item.level == "today":
+            assert not result.emergency
             assert "doctor" in result.message.lower() and "today" in result.message.lower()
+        else:
+            assert not result.emergency and "next few days" in result.message.lower()
 
 
 def test_an_emergency_sign_outranks_an_urgent_one() -> None:
@@ -121,9 +129,26 @@ def test_a_yes_does_not_excuse_missing_answers() -> None:
 
 
 def test_a_yes_outside_the_form_still_counts() -> None:
-    answers = {**all_no("short", CONTENT), "cancer-or-weight-loss": True}
+    answers = {**all_no("short", CONTENT), "age-onset": True}
     result = evaluate(answers, "short", CONTENT)
-    assert result.red_flag and result.flags == ["cancer-or-weight-loss"]
+    assert result.red_flag and result.flags == ["age-onset"] and result.level == "soon"
+
+
+def test_required_replaces_the_form_questions_for_the_nerve_sign_follow_up() -> None:
+    opened = [item.id for item in CONTENT.opened_questions(["numbness"])]
+    with pytest.raises(MissingAnswers) as error:
+        evaluate({opened[0]: False}, "short", CONTENT, required=opened)
+    assert set(error.value.missing) == set(opened[1:])
+    result = evaluate(dict.fromkeys(opened, False), "short", CONTENT, required=opened)
+    assert not result.red_flag
+
+
+def test_nerve_signs_of_a_morning() -> None:
+    assert nerve_signs_of(True, False, "thigh", "none") == ("numbness",)
+    assert nerve_signs_of(False, True, "none", "none") == ("weakness",)
+    assert nerve_signs_of(False, False, "buttock", "foot") == ("both-legs",)
+    assert nerve_signs_of(False, False, "foot", "none") == ()
+    assert nerve_signs_of(True, True, "thigh", "thigh") == ("numbness", "weakness", "both-legs")
 
 
 def test_unknown_questions_forms_and_non_boolean_answers_are_refused(red_flags: RedFlags) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,14 +11,25 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.domain.screening import FORMS, FormName, MissingAnswers, RedFlags, all_no, load_red_flags
+from sciatica_coach.domain.screening import (
+    FORMS,
+    FormName,
+    MissingAnswers,
+    RedFlagItem,
+    RedFlags,
+    all_no,
+    load_red_flags,
+)
 from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.models import AuditEntry, Patient, SafetyLock, Screening
 from sciatica_coach.storage.safety import (
     AFTER_ASSESSMENT_REASON,
     FIRST_SCREENING_REASON,
+    RECHECK_REASON,
+    acknowledge_advice,
     clear_by_clinician,
     exercise_gate,
+    latest_cautions,
     latest_screening,
     open_locks,
     record_assessment,
@@ -26,6 +38,8 @@ from sciatica_coach.storage.safety import (
 
 CONTENT = load_red_flags()
 Factory = sessionmaker[Session]
+DAY = date(2026, 3, 2)
+MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def new_patient(db: Session) -> int:
@@ -75,7 +89,8 @@ def test_an_emergency_sign_locks_with_the_emergency_message_and_is_audited_by_id
         [entry] = audits(db, patient_id)
         assert (entry.actor, entry.action) == ("patient", "red-flag")
         assert entry.detail["flags"] == ["saddle-numbness", "fever-unwell"]
-        assert set(entry.detail) == {"flags", "form", "screening_id", "lock_id"}
+        assert set(entry.detail) == {"flags", "form", "level", "screening_id", "lock_id"}
+        assert entry.detail["level"] == "emergency" and lock.level == "emergency"
         assert entry.detail["lock_id"] == lock.id and entry.detail["screening_id"] == screening.id
         assert not any(item.question in str(entry.detail) for item in CONTENT.items), "no free text in the audit"
 
@@ -86,7 +101,7 @@ def test_an_urgent_sign_locks_without_the_emergency_flag(factory: Factory) -> No
         record_screening(db, patient_id, "full", with_yes("full", "cancer-or-weight-loss"))
         gate = exercise_gate(db, patient_id)
         assert gate is not None and not gate.urgent and gate.url == "/safety"
-        assert gate.reason == CONTENT.messages.urgent.summary
+        assert gate.reason == CONTENT.messages.today.summary
 
 
 def test_an_emergency_lock_outranks_a_newer_urgent_one(factory: Factory) -> None:
@@ -114,10 +129,14 @@ def test_assessment_clears_locks_then_only_a_fresh_clean_full_screening_opens_th
         patient_id = new_patient(db)
         record_screening(db, patient_id, "full", with_yes("full", "bladder-trouble"))
         record_screening(db, patient_id, "full", all_no("full"))  # clean, but before the assessment
-        assert record_assessment(db, patient_id, "  Seen in the emergency department; scan normal.  ") == 1
+        assert (
+            record_assessment(db, patient_id, "Dr Okafor", DAY, "  Seen in the emergency department; scan normal.  ")
+            == 1
+        )
         lock = db.scalars(select(SafetyLock).where(SafetyLock.patient_id == patient_id)).one()
         assert lock.cleared_at is not None and lock.cleared_by == "self-assessed"
         assert lock.clearance_note == "Seen in the emergency department; scan normal."
+        assert (lock.assessed_by, lock.assessed_on) == ("Dr Okafor", DAY)
         gate = exercise_gate(db, patient_id)
         assert gate is not None and (gate.reason, gate.url, gate.urgent) == (
             AFTER_ASSESSMENT_REASON,
@@ -129,7 +148,7 @@ def test_assessment_clears_locks_then_only_a_fresh_clean_full_screening_opens_th
         record_screening(db, patient_id, "full", with_yes("full", "progressive-weakness"))
         relocked = exercise_gate(db, patient_id)
         assert relocked is not None and relocked.url == "/safety"
-        assert record_assessment(db, patient_id, None) == 1
+        assert record_assessment(db, patient_id, "A&E", DAY) == 1
         record_screening(db, patient_id, "full", all_no("full"))
         assert exercise_gate(db, patient_id) is None
         actions = [(entry.actor, entry.action) for entry in audits(db, patient_id)]
@@ -140,14 +159,14 @@ def test_assessment_clears_locks_then_only_a_fresh_clean_full_screening_opens_th
             ("patient", "assessment-recorded"),
         ]
         assessment = audits(db, patient_id)[1]
-        assert assessment.detail == {"locks": [lock.id]}, "the free-text note stays out of the audit trail"
+        assert assessment.detail == {"locks": [lock.id], "assessed_on": DAY.isoformat()}, "no note or name in the audit"
 
 
 def test_recording_an_assessment_without_a_lock_changes_nothing(factory: Factory) -> None:
     with transaction(factory) as db:
         patient_id = new_patient(db)
         record_screening(db, patient_id, "full", all_no("full"))
-        assert record_assessment(db, patient_id, "nothing to clear") == 0
+        assert record_assessment(db, patient_id, "Dr A", DAY, "nothing to clear") == 0
         assert exercise_gate(db, patient_id) is None
         assert audits(db, patient_id) == []
 
@@ -184,7 +203,7 @@ def test_locks_belong_to_one_patient(factory: Factory) -> None:
         record_screening(db, first, "full", with_yes("full", "both-legs"))
         record_screening(db, second, "full", all_no("full"))
         assert exercise_gate(db, second) is None
-        assert record_assessment(db, second, None) == 0
+        assert record_assessment(db, second, "Dr A", DAY) == 0
         assert exercise_gate(db, first) is not None
 
 
@@ -193,7 +212,7 @@ def test_no_health_details_reach_the_logs(factory: Factory, caplog: pytest.LogCa
     with transaction(factory) as db:
         patient_id = new_patient(db)
         record_screening(db, patient_id, "full", with_yes("full", "saddle-numbness"))
-        record_assessment(db, patient_id, "private note about my bladder")
+        record_assessment(db, patient_id, "Dr A", DAY, "private note about my bladder")
         exercise_gate(db, patient_id)
     logged = caplog.text.lower()
     assert "saddle" not in logged and "bladder" not in logged and "private note" not in logged
@@ -216,6 +235,7 @@ def test_any_yes_locks_exercise_whatever_the_other_answers(
         gate = exercise_gate(db, patient_id)
         assert gate is not None and gate.url == "/safety"
         assert gate.urgent == result.emergency == any(CONTENT.item(i).emergency for i in ids if answers[i])
+        assert gate.kind == ("lock" if result.level in ("emergency", "today") else "advice")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -227,3 +247,61 @@ def test_all_no_never_locks(factory: Factory, red_flags: RedFlags, form: FormNam
         record_screening(db, patient_id, form, all_no(form), red_flags)
         assert exercise_gate(db, patient_id) is None
         assert open_locks(db, patient_id) == []
+
+
+@pytest.mark.parametrize("item", CONTENT.items, ids=lambda item: item.id)
+def test_each_sign_locks_at_its_level(factory: Factory, item: RedFlagItem) -> None:
+    """Emergency and today: locked until an assessment (reading advice does not open it); soon: blocked until the
+    advice is read, then open without a new screening."""
+    with transaction(factory) as db:
+        patient_id = new_patient(db)
+        record_screening(db, patient_id, "full", all_no("full"))
+        record_screening(db, patient_id, "full", with_yes("full", item.id))
+        [lock] = open_locks(db, patient_id)
+        assert lock.level == item.level
+        gate = exercise_gate(db, patient_id)
+        assert gate is not None and gate.url == "/safety" and gate.urgent is item.emergency
+        assert gate.reason == getattr(CONTENT.messages, item.level).summary
+        if item.level in ("emergency", "today"):
+            assert gate.kind == "lock"
+            assert acknowledge_advice(db, patient_id) == 0
+            assert exercise_gate(db, patient_id) == gate, "reading advice never clears a lock"
+            assert record_assessment(db, patient_id, "Dr Osei", DAY) == 1
+            after = exercise_gate(db, patient_id)
+            assert after is not None and after.reason == AFTER_ASSESSMENT_REASON
+        else:
+            assert gate.kind == "advice"
+            assert acknowledge_advice(db, patient_id) == 1
+            assert exercise_gate(db, patient_id) is None
+            assert audits(db, patient_id)[-1].action == "advice-read"
+
+
+def test_the_short_re_screen_is_due_before_a_session_after_24_hours(factory: Factory) -> None:
+    with transaction(factory) as db:
+        patient_id = new_patient(db)
+        record_screening(db, patient_id, "full", all_no("full"), at=MORNING)
+        assert exercise_gate(db, patient_id, recheck=True, now=MORNING + timedelta(hours=23, minutes=59)) is None
+        due = exercise_gate(db, patient_id, recheck=True, now=MORNING + timedelta(hours=24, minutes=1))
+        assert due is not None and (due.kind, due.url, due.reason) == ("recheck", "/screening/check", RECHECK_REASON)
+        assert exercise_gate(db, patient_id, now=MORNING + timedelta(days=3)) is None, "only before a new session"
+        record_screening(db, patient_id, "short", all_no("short"), at=MORNING + timedelta(hours=30))
+        assert exercise_gate(db, patient_id, recheck=True, now=MORNING + timedelta(hours=31)) is None
+        assert exercise_gate(db, patient_id, recheck=True, now=MORNING + timedelta(hours=55)) is not None
+        # Answers to only the nerve-sign questions are not a re-screen.
+        opened = [i.id for i in CONTENT.opened_questions(["numbness"])]
+        record_screening(
+            db, patient_id, "short", dict.fromkeys(opened, False), required=opened, at=MORNING + timedelta(hours=54)
+        )
+        assert latest_screening(db, patient_id) is not None
+        assert exercise_gate(db, patient_id, recheck=True, now=MORNING + timedelta(hours=55)) is not None
+
+
+def test_cautions_are_saved_with_the_full_screening(factory: Factory) -> None:
+    with transaction(factory) as db:
+        patient_id = new_patient(db)
+        assert latest_cautions(db, patient_id) == {}
+        record_screening(db, patient_id, "full", all_no("full"), cautions={"pregnancy": True, "spinal-stenosis": False})
+        record_screening(db, patient_id, "short", all_no("short"))
+        assert latest_cautions(db, patient_id) == {"pregnancy": True, "spinal-stenosis": False}
+        record_screening(db, patient_id, "full", all_no("full"), cautions={"pregnancy": False, "spinal-stenosis": True})
+        assert latest_cautions(db, patient_id) == {"pregnancy": False, "spinal-stenosis": True}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from starlette.datastructures import FormData
 
+from helpers import assessment_form, screening_form
+from sciatica_coach.domain.content import load_library
 from sciatica_coach.domain.screening import FormName, all_no, load_red_flags
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import Gate, exercise_gate
@@ -19,6 +22,8 @@ HTML = {"accept": "text/html"}
 
 
 def posted(form: FormName, *yes: str) -> dict[str, str]:
+    if form == "full":
+        return screening_form(*yes)
     answers = {**all_no(form), **dict.fromkeys(yes, True)}
     return {f"rf_{key}": "yes" if value else "no" for key, value in answers.items()}
 
@@ -30,7 +35,7 @@ def gate_of(app: FastAPI) -> Gate | None:
 
 def checked(html: str) -> set[str]:
     """`rf_<id>=<value>` for every radio button rendered as checked."""
-    pattern = r'<input type="radio" name="(rf_[a-z-]+)" value="(yes|no)" required checked>'
+    pattern = r'<input type="radio" name="(rf_[a-z0-9-]+)" value="(yes|no)" required checked>'
     return {f"{name}={value}" for name, value in re.findall(pattern, html)}
 
 
@@ -41,7 +46,10 @@ def test_the_full_form_asks_every_question_with_nothing_preselected(client: Test
     for item in CONTENT.questions("full"):
         assert html.count(f'name="rf_{item.id}"') == 2
         assert item.question in html
-    assert html.count('type="radio"') == 2 * len(CONTENT.items)
+    cautions = load_library().contraindications.cautions
+    assert html.count('type="radio"') == 2 * (len(CONTENT.items) + len(cautions))
+    for caution in cautions:
+        assert html.count(f'name="ca_{caution.id}"') == 2 and str(escape(caution.question)) in html
     assert "checked" not in html
     assert "Not a clinician." in html and str(escape(CONTENT.not_a_clinician)) in html
     assert str(escape(CONTENT.forms["full"].intro)) in html
@@ -89,9 +97,11 @@ def test_an_emergency_sign_shows_the_emergency_message_and_locks_sessions(client
 def test_an_urgent_sign_shows_the_urgent_message_without_emergency_calls(client: TestClient, app: FastAPI) -> None:
     client.post("/screening", data=posted("full", "fever-unwell"), headers=HTML)
     page = client.get("/safety", headers=HTML)
-    assert CONTENT.messages.urgent.summary in page.text
+    assert CONTENT.messages.today.summary in page.text
     assert CONTENT.messages.emergency.summary not in page.text
-    assert "tel:" not in page.text
+    alert = page.text.split('role="alert"', 1)[1].split("</section>", 1)[0]
+    assert "tel:" not in alert and "call-list" not in alert
+    assert "Who assessed you" in page.text
     gate = gate_of(app)
     assert gate is not None and not gate.urgent
 
@@ -101,9 +111,16 @@ def test_assessment_needs_the_confirmation_then_asks_the_questions_again(client:
     refused = client.post("/safety/assessment", data={"note": "Seen by my GP"}, headers=HTML, follow_redirects=False)
     assert refused.status_code == 422
     assert "Tick the box" in refused.text and "Seen by my GP" in refused.text, "the note typed is kept"
+    for missing, problem in (("assessed_by", "who assessed you"), ("assessed_on", "the day you were assessed")):
+        data = {**assessment_form("Seen by my GP"), missing: ""}
+        refused = client.post("/safety/assessment", data=data, headers=HTML, follow_redirects=False)
+        assert refused.status_code == 422 and problem in refused.text
+    tomorrow = datetime.now(UTC).date() + timedelta(days=2)
+    refused = client.post("/safety/assessment", data=assessment_form(on=tomorrow), headers=HTML)
+    assert refused.status_code == 422 and "cannot be in the future" in refused.text
     assert gate_of(app) is not None
     accepted = client.post(
-        "/safety/assessment", data={"confirm": "yes", "note": "Seen by my GP"}, headers=HTML, follow_redirects=False
+        "/safety/assessment", data=assessment_form("Seen by my GP"), headers=HTML, follow_redirects=False
     )
     assert accepted.status_code == 303 and accepted.headers["location"] == "/screening?after=assessment"
     form = client.get("/screening?after=assessment", headers=HTML)
@@ -136,11 +153,12 @@ def test_the_short_partial_renders_inside_another_form_and_reads_back(app: FastA
     assert "<form" not in html
     for item in CONTENT.questions("short"):
         assert f'name="rf_{item.id}"' in html
-    assert "cancer" not in html.lower(), "the history question is asked once, in the full form"
+    assert "age of 50" not in html, "the age question is asked once, in the full form"
+    assert CONTENT.item("cancer-or-weight-loss").asked("short") in html, "the re-screen's own wording"
     assert checked(html) == {"rf_both-legs=yes", "rf_bladder-trouble=no"}
     assert 'href="#q-saddle-numbness"' in html
     form = FormData([("rf_both-legs", "yes"), ("rf_fever-unwell", "no"), ("rf_bowel-control", "perhaps")])
     assert answers_from_form(form, "short", CONTENT) == {"both-legs": True, "fever-unwell": False}
-    full_only = FormData([("rf_cancer-or-weight-loss", "yes")])
+    full_only = FormData([("rf_age-onset", "yes")])
     assert answers_from_form(full_only, "short", CONTENT) == {}
-    assert answers_from_form(full_only, "full", CONTENT) == {"cancer-or-weight-loss": True}
+    assert answers_from_form(full_only, "full", CONTENT) == {"age-onset": True}

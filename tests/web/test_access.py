@@ -89,7 +89,7 @@ def test_a_red_flag_locks_the_session_in_progress(
     session_id = drive.start()
     drive.play(session_id, until=3)
     flags = load_red_flags()
-    emergency = next(item for item in flags.questions("full") if item.severity == "emergency")
+    emergency = next(item for item in flags.questions("full") if item.level == "emergency")
     with app.state.session_factory() as db:
         record_screening(db, screened, "full", {**all_no("full"), emergency.id: True})
         db.commit()

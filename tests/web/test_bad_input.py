@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from helpers import MORNING_OK, Driver
+from helpers import MORNING_OK, Driver, assessment_form
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.models import CheckIn, SafetyLock, Screening
 
@@ -79,7 +79,7 @@ def test_a_nul_byte_in_a_path_or_a_note_is_a_clear_4xx(
     response = client.post("/api/sessions/a%00b/progress", json={"completed_index": 0})
     assert response.status_code == 404
     client.post("/api/checkins/morning", json={**GOOD, "red_flags": {**all_no("short"), "both-legs": True}})
-    response = client.post("/safety/assessment", data={"confirm": "yes", "note": "seen by GP\x00today"}, headers=HTML)
+    response = client.post("/safety/assessment", data=assessment_form("seen by GP\x00today"), headers=HTML)
     assert response.status_code == 422
     assert "cannot be saved" in response.text
     with app.state.session_factory() as db:

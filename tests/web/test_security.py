@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import Message
 from starlette.websockets import WebSocketDisconnect
 
-from helpers import screen_clean
+from helpers import assessment_form, screen_clean, screening_form
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
 from sciatica_coach.storage.db import make_engine
@@ -76,8 +76,8 @@ def counts(app: FastAPI) -> dict[str, int]:
 ENDPOINTS: dict[str, tuple[Callable[[FastAPI], Any], str, dict[str, Any], bool]] = {
     "start-session": (screen_clean, "/sessions", {}, False),
     "morning-check-in": (lambda app: None, "/checkin", {**MORNING, "numbness": "no", "weakness": "no"}, False),
-    "screening": (lambda app: None, "/screening", {f"rf_{k}": "no" for k in all_no("full")}, False),
-    "clear-the-lock": (lock_with_a_red_flag, "/safety/assessment", {"confirm": "yes", "note": NOTE}, False),
+    "screening": (lambda app: None, "/screening", screening_form(), False),
+    "clear-the-lock": (lock_with_a_red_flag, "/safety/assessment", assessment_form(NOTE), False),
     "api-morning": (lambda app: None, "/api/checkins/morning", {**MORNING_JSON, "red_flags": all_no("short")}, True),
 }
 
@@ -313,7 +313,7 @@ def test_statement_parameters_never_reach_the_log(
     app.state.engine.echo = True  # the most talkative setting: every statement is logged
     try:
         with caplog.at_level(logging.INFO, logger="sqlalchemy.engine"):
-            response = client.post("/safety/assessment", data={"confirm": "yes", "note": NOTE}, follow_redirects=False)
+            response = client.post("/safety/assessment", data=assessment_form(NOTE), follow_redirects=False)
     finally:
         app.state.engine.echo = False
     assert response.status_code == 303

@@ -74,7 +74,7 @@ def _morning(store: Store, catalog: Catalog) -> None:
     console.print()
     console.print(f"[bold]{escape(red_flags.forms['short'].title)}[/]")
     console.print(escape(red_flags.forms["short"].intro))
-    screening = {item.id: ask_yes_no(item.question) for item in red_flags.questions("short")}
+    screening = {item.id: ask_yes_no(item.asked("short")) for item in red_flags.questions("short")}
     patient_id = local_patient_id(store)
     try:
         outcome = use.morning_checkin(store, catalog, patient_id, answers, screening)

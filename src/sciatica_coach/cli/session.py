@@ -7,10 +7,12 @@ from typing import Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.cli.keys import KeyReader, stdin_is_terminal
+from sciatica_coach.cli.screen import RED_FLAG_EXIT_CODE, ask_short, show_result
 from sciatica_coach.cli.session_checks import FixedAnswers, PromptAnswers, parse_pain, parse_reaches
 from sciatica_coach.cli.session_player import Outcome, Player
 from sciatica_coach.cli.speech import Speaker
@@ -20,7 +22,10 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.screening import safety_net
 from sciatica_coach.domain.symptoms import SymptomCheck
+from sciatica_coach.storage.plans import current_prescription
+from sciatica_coach.storage.safety import cautioned
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated, MovedOn
@@ -104,12 +109,24 @@ def session(
         fail("--speed is a demo and testing aid; it must stay 1.0 when SCIATICA_MODE=production")
     catalog = load_content()
     with open_store(settings, migrate=True) as store:
-        loaded = _load(store, catalog, resume)
+        loaded = _load(store, catalog, resume, ask=not no_input, country=settings.country)
+        _print_cautions(store, catalog, loaded.patient_id)
         try:
             outcome = _play(loaded, store, catalog, speed, speech, no_input, fixed)
         except MovedOn as exc:
             fail(exc.message, code=1)
     _report(outcome, loaded, catalog.library, console)
+    if outcome == "stopped":
+        console.print(f"[italic]{escape(safety_net(catalog.red_flags, settings.country).text)}[/]")
+
+
+def _print_cautions(store: Store, catalog: Catalog, patient_id: int) -> None:
+    """What the person's cautions changed in the program, with the reasons, before the session starts."""
+    library = catalog.library
+    with store.read() as db:
+        _, notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
+    for note in notes:
+        console.print(f"[bold yellow]{escape(note.exercise_name)}: {escape(note.label)}.[/] {escape(note.reason)}")
 
 
 def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
@@ -123,9 +140,29 @@ def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
     return SymptomCheck(back=back, leg=leg, left_reach=left, right_reach=right)
 
 
-def _load(store: Store, catalog: Catalog, resume: bool) -> Loaded:
-    """Check the safety gate, then pick up the session in progress (here or in the browser) or start one."""
+def _load(store: Store, catalog: Catalog, resume: bool, *, ask: bool = True, country: str = "default") -> Loaded:
+    """Check the safety gate, then pick up the session in progress (here or in the browser) or start one. When the
+    short re-screen is due it is asked here first (unless `ask` is off: then the command stops)."""
     patient_id = local_patient_id(store)
+    try:
+        return _start(store, catalog, resume, patient_id)
+    except Gated as exc:
+        if exc.gate.kind != "recheck" or not ask:
+            fail(
+                f"{exc.gate.reason} (see {exc.gate.url} in the web app, or `sciatica-coach screen --short`)", GATED_EXIT
+            )
+    result = ask_short(store, catalog)
+    if result.red_flag:
+        show_result(result, catalog.red_flags, country)
+        raise typer.Exit(RED_FLAG_EXIT_CODE)
+    console.print("[green]No warning signs today.[/]")
+    try:
+        return _start(store, catalog, resume, patient_id)
+    except Gated as exc:
+        fail(f"{exc.gate.reason} (see {exc.gate.url} in the web app)", code=GATED_EXIT)
+
+
+def _start(store: Store, catalog: Catalog, resume: bool, patient_id: int) -> Loaded:
     try:
         if resume:
             view = use.resume_latest(store, patient_id)
@@ -136,6 +173,8 @@ def _load(store: Store, catalog: Catalog, resume: bool) -> Loaded:
             started = use.start_or_resume(store, catalog, patient_id, source="terminal")
             view, resumed = started.session, started.resumed
     except Gated as exc:
+        if exc.gate.kind == "recheck":
+            raise  # asked by `_load`
         fail(f"{exc.gate.reason} (see {exc.gate.url} in the web app)", code=GATED_EXIT)
     return Loaded(
         patient_id=patient_id,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -122,6 +122,8 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     red_flag: Mapped[bool] = mapped_column(Boolean)
     emergency: Mapped[bool] = mapped_column(Boolean)
+    # Full form only: the cautions answered with it ({caution id: yes/no}, e.g. pregnancy, spinal stenosis).
+    cautions: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class SafetyLock(Base):
@@ -139,8 +141,14 @@ class SafetyLock(Base):
     locked_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(String(200))
     cleared_at: Mapped[datetime | None] = mapped_column(default=None)
-    cleared_by: Mapped[str | None] = mapped_column(String(30), default=None)  # self-assessed, clinician
+    # self-assessed, clinician, or acknowledged (a "soon" lock the person has read)
+    cleared_by: Mapped[str | None] = mapped_column(String(30), default=None)
     clearance_note: Mapped[str | None] = mapped_column(Text, default=None)
+    # The level of the worst sign behind the lock: emergency, today or soon (see red_flags.yaml).
+    level: Mapped[str] = mapped_column(String(20), default="today", server_default="today")
+    # A recorded assessment: who assessed the person, and on what day.
+    assessed_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    assessed_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class PlanState(Base):

@@ -2,54 +2,96 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate
+from sciatica_coach.domain.cautions import CautionNote, apply_cautions
+from sciatica_coach.domain.content.loader import Library
+from sciatica_coach.domain.engine.prescription import Prescription
+from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate, load_red_flags
 from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, table_of, utcnow
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
 AFTER_ASSESSMENT_REASON = "Answer the safety questions again before your next session"
+RECHECK_REASON = "Answer today's short safety check before you start"
 NOTE_MAX_CHARS = 2000
+NAME_MAX_CHARS = 120
+# The short re-screen is due before a session once the last screening (full or short) is this old.
+RECHECK_AFTER = timedelta(hours=24)
+# Locks at these levels are cleared only by a recorded assessment; a "soon" lock by reading the advice
+# (red_flags.yaml's `levels`, whose schema keeps the two in step).
+ASSESSMENT_LEVELS = frozenset({"emergency", "today"})
+ASSESSED_BY = ("self-assessed", "clinician")
+NERVE_SIGNS_FORM = "nerve-signs"  # a screening of only the questions a morning's nerve signs opened
+GateKind = Literal["lock", "advice", "screening", "recheck"]
 
 
 @dataclass(frozen=True)
 class Gate:
-    """Exercise is blocked: why, and where to go about it."""
+    """Exercise is blocked: why, and where to go about it. `kind`: a lock that needs an assessment, advice to read
+    (a "soon" sign), the full screening due, or the short re-screen due before a new session."""
 
     reason: str
     url: str
     urgent: bool = False
+    kind: GateKind = "lock"
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 _INSERT_SCREENING = insert(table_of(Screening))
 
 
 def record_screening(
-    db: Session, patient_id: int, form: FormName, answers: Mapping[str, bool], content: RedFlags | None = None
+    db: Session,
+    patient_id: int,
+    form: FormName,
+    answers: Mapping[str, bool],
+    content: RedFlags | None = None,
+    *,
+    required: Collection[str] | None = None,
+    cautions: Mapping[str, bool] | None = None,
+    at: datetime | None = None,
 ) -> ScreeningResult:
-    """Evaluate and save a screening; any red flag locks exercise and is audited (flag ids only).
+    """Evaluate and save a screening; any red flag locks exercise at its level and is audited (flag ids only).
 
-    The screening row goes in with a Core insert built once (every morning check-in saves one).
-    """
-    result = evaluate(answers, check_form(form), content)
+    `required` replaces the form's questions (the morning check-in's nerve-sign questions); a screening that does
+    not answer every question of `form` is saved as `nerve-signs` and does not count as a re-screen. `cautions`
+    (full form) are saved with it. `at` is when it happened (now by default). The row goes in with a Core insert
+    built once (every morning check-in saves one)."""
+    content = content or load_red_flags()
+    result = evaluate(answers, check_form(form), content, required=required)
+    complete = all(item.id in answers for item in content.questions(form))
+    created_at = at or utcnow()
+    saved_form = form if complete else NERVE_SIGNS_FORM
     values = {
         "patient_id": patient_id,
-        "form": form,
+        "created_at": created_at,
+        "form": saved_form,
         "answers": {key: bool(value) for key, value in answers.items()},
         "red_flag": result.red_flag,
         "emergency": result.emergency,
-        "created_at": utcnow(),
+        "cautions": {key: bool(value) for key, value in cautions.items()} if cautions is not None else None,
     }
     key = db.connection().execute(_INSERT_SCREENING, values).inserted_primary_key
     assert key is not None
-    if result.red_flag:
-        screening_id = int(key[0])
-        lock = SafetyLock(patient_id=patient_id, screening_id=screening_id, reason=result.message)
+    screening_id = int(key[0])
+    if result.red_flag and result.level is not None:
+        lock = SafetyLock(
+            patient_id=patient_id,
+            screening_id=screening_id,
+            reason=result.message,
+            level=result.level,
+            locked_at=created_at,
+        )
         db.add(lock)
         db.flush()
         _audit(
@@ -57,40 +99,127 @@ def record_screening(
             patient_id,
             "patient",
             "red-flag",
-            {"flags": list(result.flags), "form": form, "screening_id": screening_id, "lock_id": lock.id},
+            {
+                "flags": list(result.flags),
+                "form": saved_form,
+                "level": result.level,
+                "screening_id": screening_id,
+                "lock_id": lock.id,
+            },
         )
     return result
 
 
-def exercise_gate(db: Session, patient_id: int) -> Gate | None:
-    """None when the patient may exercise; otherwise the gate that blocks them (red flags first)."""
+def exercise_gate(db: Session, patient_id: int, *, recheck: bool = False, now: datetime | None = None) -> Gate | None:
+    """None when the patient may exercise; otherwise the gate that blocks them, worst first: a lock that needs an
+    assessment (emergency first), the full screening, advice to read, and (with `recheck`, before a new session)
+    the short re-screen once the last screening is more than 24 hours old at `now`."""
     locks = open_locks(db, patient_id)
-    if locks:
-        emergency = [lock for lock in locks if lock_is_emergency(db, lock)]
-        worst = (emergency or locks)[0]
+    held = [lock for lock in locks if lock.level in ASSESSMENT_LEVELS]
+    if held:
+        emergency = [lock for lock in held if lock_is_emergency(db, lock)]
+        worst = (emergency or held)[0]
         return Gate(reason=worst.reason, url="/safety", urgent=bool(emergency))
     cleared_at = last_clearance(db, patient_id)
     fresh = select(Screening.id).where(Screening.patient_id == patient_id, Screening.form == "full")
     if cleared_at is not None:
         fresh = fresh.where(Screening.created_at > cleared_at)
     if db.scalars(fresh.limit(1)).first() is None:
-        return Gate(reason=FIRST_SCREENING_REASON if cleared_at is None else AFTER_ASSESSMENT_REASON, url="/screening")
+        reason = FIRST_SCREENING_REASON if cleared_at is None else AFTER_ASSESSMENT_REASON
+        return Gate(reason=reason, url="/screening", kind="screening")
+    if locks:
+        return Gate(reason=locks[0].reason, url="/safety", kind="advice")
+    if recheck and recheck_due(db, patient_id, now):
+        return Gate(reason=RECHECK_REASON, url="/screening/check", kind="recheck")
     return None
 
 
-def record_assessment(db: Session, patient_id: int, note: str | None = None) -> int:
-    """The person says a clinician has assessed them: clear their locks (audited); a fresh full screening follows."""
-    return _clear(db, patient_id, "self-assessed", note, actor="patient", action="assessment-recorded", extra={})
+def last_screened_at(db: Session, patient_id: int) -> datetime | None:
+    """When the patient last answered a whole screening (full, or the short re-screen), in UTC."""
+    stmt = (
+        select(Screening.created_at)
+        .where(Screening.patient_id == patient_id, Screening.form.in_(("full", "short")))
+        .order_by(Screening.created_at.desc())
+        .limit(1)
+    )
+    found = db.scalars(stmt).first()
+    return _utc(found) if found is not None else None
+
+
+def recheck_due(db: Session, patient_id: int, now: datetime | None = None) -> bool:
+    """Whether the short re-screen is due at `now`: the last screening is more than 24 hours old (or there is none)."""
+    last = last_screened_at(db, patient_id)
+    return last is None or _utc(now or utcnow()) - last > RECHECK_AFTER
+
+
+def latest_cautions(db: Session, patient_id: int) -> dict[str, bool]:
+    """The cautions (pregnancy, spinal stenosis...) answered with the latest full screening that asked them."""
+    stmt = (
+        select(Screening.cautions)
+        .where(Screening.patient_id == patient_id, Screening.form == "full", Screening.cautions.is_not(None))
+        .order_by(Screening.created_at.desc(), Screening.id.desc())
+        .limit(1)
+    )
+    found = db.scalars(stmt).first()
+    return {str(key): value is True for key, value in (found or {}).items()}
+
+
+def cautioned(
+    db: Session, patient_id: int, prescription: Prescription, library: Library
+) -> tuple[Prescription, tuple[CautionNote, ...]]:
+    """`prescription` with the patient's cautions applied (`domain.cautions.apply_cautions`), and the notes."""
+    return apply_cautions(latest_cautions(db, patient_id), prescription, library)
+
+
+def record_assessment(
+    db: Session,
+    patient_id: int,
+    assessed_by: str,
+    assessed_on: date,
+    note: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> int:
+    """The person records that a clinician assessed them (who, and on what day): every open lock is cleared
+    (audited: lock ids and the day only) and a fresh full screening follows."""
+    name = _clinician_name(assessed_by)
+    return _clear(
+        db,
+        patient_id,
+        open_locks(db, patient_id),
+        "self-assessed",
+        note,
+        actor="patient",
+        action="assessment-recorded",
+        extra={"assessed_on": assessed_on.isoformat()},
+        assessed=(name, assessed_on),
+        at=at,
+    )
+
+
+def acknowledge_advice(db: Session, patient_id: int) -> int:
+    """The person has read the advice for a "soon" sign: those locks are cleared (audited); locks that need an
+    assessment stay. No new screening is needed afterwards."""
+    locks = [lock for lock in open_locks(db, patient_id) if lock.level not in ASSESSMENT_LEVELS]
+    return _clear(db, patient_id, locks, "acknowledged", None, actor="patient", action="advice-read", extra={})
+
+
+def _clinician_name(name: str) -> str:
+    text = name.strip()
+    if not text:
+        raise ValueError("the clinician's name is required to clear a safety lock")
+    if len(text) > NAME_MAX_CHARS:
+        raise ValueError(f"the clinician's name must be {NAME_MAX_CHARS} characters or fewer")
+    return text
 
 
 def clear_by_clinician(db: Session, patient_id: int, clinician_name: str, note: str | None = None) -> int:
     """A clinician clears the patient's locks (audited with their name); a fresh full screening still follows."""
-    name = clinician_name.strip()
-    if not name:
-        raise ValueError("the clinician's name is required to clear a safety lock")
-    if len(name) > 120:
-        raise ValueError("the clinician's name must be 120 characters or fewer")
-    return _clear(db, patient_id, "clinician", note, actor="clinician", action="clinician-cleared", extra={"by": name})
+    name = _clinician_name(clinician_name)
+    locks = open_locks(db, patient_id)
+    return _clear(
+        db, patient_id, locks, "clinician", note, actor="clinician", action="clinician-cleared", extra={"by": name}
+    )
 
 
 def open_locks(db: Session, patient_id: int) -> list[SafetyLock]:
@@ -104,9 +233,8 @@ def open_locks(db: Session, patient_id: int) -> list[SafetyLock]:
 
 
 def lock_is_emergency(db: Session, lock: SafetyLock) -> bool:
-    """Whether the screening behind a lock found an emergency sign (assumed so if that screening is gone)."""
-    screening = db.get(Screening, lock.screening_id) if lock.screening_id is not None else None
-    return True if screening is None else screening.emergency
+    """Whether the screening behind a lock found an emergency sign (its level, kept on the lock)."""
+    return lock.level == "emergency"
 
 
 def lock_flags(db: Session, lock: SafetyLock) -> list[str]:
@@ -118,10 +246,14 @@ def lock_flags(db: Session, lock: SafetyLock) -> list[str]:
 
 
 def last_clearance(db: Session, patient_id: int) -> datetime | None:
-    """When the patient's most recent lock was cleared, if ever."""
+    """When a clinician's assessment last cleared the patient's locks, if ever (reading advice does not count)."""
     stmt = (
         select(SafetyLock.cleared_at)
-        .where(SafetyLock.patient_id == patient_id, SafetyLock.cleared_at.is_not(None))
+        .where(
+            SafetyLock.patient_id == patient_id,
+            SafetyLock.cleared_at.is_not(None),
+            SafetyLock.cleared_by.in_(ASSESSED_BY),
+        )
         .order_by(SafetyLock.cleared_at.desc())
         .limit(1)
     )
@@ -137,19 +269,29 @@ def latest_screening(db: Session, patient_id: int, form: FormName | None = None)
 
 
 def _clear(
-    db: Session, patient_id: int, cleared_by: str, note: str | None, actor: str, action: str, extra: dict[str, str]
+    db: Session,
+    patient_id: int,
+    locks: list[SafetyLock],
+    cleared_by: str,
+    note: str | None,
+    actor: str,
+    action: str,
+    extra: dict[str, str],
+    assessed: tuple[str, date] | None = None,
+    at: datetime | None = None,
 ) -> int:
     text = (note or "").strip()
     if len(text) > NOTE_MAX_CHARS:
         raise ValueError(f"the note must be {NOTE_MAX_CHARS} characters or fewer")
-    locks = open_locks(db, patient_id)
     if not locks:
         return 0
-    now = utcnow()
+    now = at or utcnow()
     for lock in locks:
         lock.cleared_at = now
         lock.cleared_by = cleared_by
         lock.clearance_note = text or None
+        if assessed is not None:
+            lock.assessed_by, lock.assessed_on = assessed
     db.flush()
     # The note may hold health details: it stays on the lock rows, never in the audit trail or logs.
     _audit(db, patient_id, actor, action, {"locks": [lock.id for lock in locks], **extra})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,10 +11,10 @@ from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
 from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
-from sciatica_coach.domain.screening import ScreeningResult, parse_answers
+from sciatica_coach.domain.screening import NerveSign, ScreeningResult, nerve_signs_of, parse_answers
 from sciatica_coach.storage.checkins import latest_checkin, save_morning_checkin, save_sbi
 from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, plan_for_update, respond_to_offer
-from sciatica_coach.storage.safety import Gate, exercise_gate, record_screening
+from sciatica_coach.storage.safety import Gate, exercise_gate, recheck_due, record_screening
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.errors import Invalid
 
@@ -29,6 +29,7 @@ class MorningOutcome:
     applied: Applied
     plan: AdaptivePlan
     gate: Gate | None
+    opened: tuple[str, ...] = ()  # warning-sign questions the nerve signs opened
 
 
 def morning_checkin(
@@ -42,26 +43,47 @@ def morning_checkin(
     at: datetime | None = None,
     with_gate: bool = True,
 ) -> MorningOutcome:
-    """Validate and save the six answers and the short warning-sign questions, then run the rules.
+    """Validate and save the six answers and the warning-sign questions asked with them, then run the rules.
 
-    A red flag always wins: when every warning-sign question is answered and one is "yes", it is recorded (and
-    exercise locked) even if the symptom answers have problems. Otherwise Invalid lists every problem.
+    The warning-sign questions asked: the short re-screen when it is due (the last screening is more than 24 hours
+    old at `at`), and always the questions a nerve sign opens (new numbness, weakness, symptoms reaching down both
+    legs). Until every one is answered nothing is saved (Invalid names each, `red_flags.<id>`). A red flag always
+    wins: any "yes" is recorded (and exercise locked) at once, even if other answers have problems.
     `with_gate=False` skips working out the exercise gate when there is no red flag (the JSON answer has no use
     for it), which keeps this hot write short.
     """
-    flags, problems = parse_answers(red_flags, "short", catalog.red_flags, strict=strict)
+    content = catalog.red_flags
     check: MorningCheck | None = None
+    problems: dict[str, str] = {}
     try:
         check = parse_morning(answers, strict=strict)
     except CheckinError as exc:
-        problems = {**exc.problems, **problems}
-    red = any(flags.values()) and not any(name.startswith("red_flags.") for name in problems)
-    if problems and not red:
-        raise Invalid(problems)
+        problems = dict(exc.problems)
+    signs = (
+        nerve_signs_of(check.numbness, check.weakness, check.symptoms.left_reach, check.symptoms.right_reach)
+        if check is not None
+        else ()
+    )
+    opened = [item.id for item in content.opened_questions(signs)]
     with store.write(patient_id) as db:
+        due = recheck_due(db, patient_id, at)
+        required = list(dict.fromkeys([*(i.id for i in content.questions("short") if due), *opened]))
+        flags, rf_problems = parse_answers(red_flags, "short", content, strict=strict, required=required)
+        because = opened_because(signs)
+        problems |= {
+            name: f"{text} ({because})" if name.removeprefix("red_flags.") in opened and because else text
+            for name, text in rf_problems.items()
+        }
+        red = any(flags.values())
+        if problems and not red:
+            raise Invalid(problems)  # nothing written: the transaction rolls back
         # The last morning the rules read is the previous morning check-in (every one is read when saved).
         before = plan_for_update(db, patient_id, catalog.library).last_morning
-        result = record_screening(db, patient_id, "short", flags, catalog.red_flags)
+        result = (
+            record_screening(db, patient_id, "short", flags, content, required=list(flags), at=at)
+            if flags
+            else ScreeningResult(red_flag=False, emergency=False, message=content.messages.clear.summary)
+        )
         applied = Applied()
         if check is not None:
             save_morning_checkin(db, patient_id, check, at)
@@ -74,7 +96,18 @@ def morning_checkin(
             applied=applied,
             plan=applied.plan or current_plan(db, patient_id, catalog.library),
             gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
+            opened=tuple(opened),
         )
+
+
+def opened_because(signs: Sequence[NerveSign]) -> str:
+    """Why nerve-sign questions were opened, in words ("asked because you reported numbness and weakness")."""
+    words = {"numbness": "numbness", "weakness": "weakness", "both-legs": "symptoms in both legs"}
+    named = [words[sign] for sign in signs]
+    if not named:
+        return ""
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"asked because you reported {listed}"
 
 
 @dataclass(frozen=True)

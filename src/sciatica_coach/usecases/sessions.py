@@ -22,7 +22,7 @@ from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import record_exercise_check
 from sciatica_coach.storage.models import ExerciseSession
 from sciatica_coach.storage.plans import apply_adaptation, current_prescription
-from sciatica_coach.storage.safety import exercise_gate
+from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.storage.sessions import active_session, create_session, get_session, save_progress
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.errors import Gated, MovedOn, NotFound
@@ -64,13 +64,17 @@ class Started:
     resumed: bool
 
 
-def start_or_resume(store: Store, catalog: Catalog, patient_id: int, source: str = "web") -> Started:
-    """The session in progress, or a new one from today's prescription; Gated while exercise is blocked.
+def start_or_resume(
+    store: Store, catalog: Catalog, patient_id: int, source: str = "web", *, now: datetime | None = None
+) -> Started:
+    """The session in progress, or a new one from today's prescription (with the person's cautions applied); Gated
+    while exercise is blocked, or while the short re-screen is due (the last screening more than 24 hours old at
+    `now`).
 
     One session in progress per patient: the browser, a second tab and the terminal all get the same one.
     """
     with store.write(patient_id) as db:
-        gate = exercise_gate(db, patient_id)
+        gate = exercise_gate(db, patient_id, recheck=True, now=now)
         if gate is not None:
             raise Gated(gate)
         row = active_session(db, patient_id)
@@ -78,7 +82,9 @@ def start_or_resume(store: Store, catalog: Catalog, patient_id: int, source: str
             return Started(SessionView.of(row), resumed=True)
         # Catch up on any history the rules have not read yet (a database from before rules ran on save).
         apply_adaptation(db, patient_id, catalog.library, catalog.rules)
-        prescription = current_prescription(db, patient_id, catalog.library)
+        prescription, _ = cautioned(
+            db, patient_id, current_prescription(db, patient_id, catalog.library), catalog.library
+        )
         row = create_session(db, patient_id, prescription, build_script(prescription, catalog.library), source)
         return Started(SessionView.of(row), resumed=False)
 

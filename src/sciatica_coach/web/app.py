@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog, load_catalog
+from sciatica_coach.domain.screening import safety_net
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.unit_of_work import Store
@@ -49,6 +50,10 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     app.state.catalog = catalog
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["settings"] = settings
+    # The safety-net line on every page and at every stop, and the emergency numbers for the country setting (an
+    # unknown country fails here, at start-up).
+    templates.env.globals["safety_net"] = safety_net(catalog.red_flags, settings.country)
+    templates.env.globals["emergency_numbers"] = catalog.red_flags.numbers_for(settings.country)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)

@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -74,6 +74,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Gated)
     async def _gated(request: Request, exc: Gated) -> Response:
         gate = exc.gate
+        if gate.kind == "recheck" and _wants_html(request):  # Start asks the short re-screen straight away
+            return RedirectResponse(gate.url, status_code=303)
         if _wants_html(request):
             templates = request.app.state.templates
             response: Response = templates.TemplateResponse(

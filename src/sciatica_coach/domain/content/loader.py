@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -87,6 +88,19 @@ def load_library(folder: Path | None = None) -> Library:
     return library
 
 
+def normalise_words(text: str) -> str:
+    """Lower case, hyphens and punctuation as spaces, single spaces: "Sit-and-reach" matches "sit and reach"."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def offered_text(exercise: Exercise) -> str:
+    """Everything an exercise tells a person (id, name, summary, when to use, steps, cues), normalised; a term
+    matches anywhere in it (so "toe touch" also catches "toe touches")."""
+    cues = [value for value in exercise.cues.model_dump().values() if isinstance(value, str)]
+    parts = [exercise.id, exercise.name, exercise.summary, exercise.when_to_use, *(s.text for s in exercise.steps)]
+    return f" {normalise_words(' '.join([*parts, *cues]))} "
+
+
 def _cross_check(library: Library) -> None:
     """References resolve, and nothing contraindicated is ever offered as an exercise."""
     folder = library.folder
@@ -96,14 +110,23 @@ def _cross_check(library: Library) -> None:
                 f"{folder / 'exercises' / (exercise.id + '.yaml')}: field 'variant_of': "
                 f"unknown exercise '{exercise.variant_of}'"
             )
-        offered = " ".join([exercise.id, exercise.name, *(s.text for s in exercise.steps)]).lower()
+        offered = offered_text(exercise)
         for item in library.contraindications.items:
             for term in item.match_terms:
-                if term.lower() in offered:
+                if normalise_words(term) in offered:
                     raise ContentError(
                         f"{folder / 'exercises' / (exercise.id + '.yaml')}: offers '{term}', "
                         f"which is contraindicated ({item.id})"
                     )
+    positions = {exercise.position for exercise in library.exercises.values()}
+    for index, caution in enumerate(library.contraindications.cautions):
+        where = f"{folder / 'contraindications.yaml'}: field 'cautions.{index}"
+        for exercise_id in caution.exercises:
+            if exercise_id not in library.exercises:
+                raise ContentError(f"{where}.exercises': unknown exercise '{exercise_id}'")
+        for position in caution.positions:
+            if position not in positions:
+                raise ContentError(f"{where}.positions': no exercise is done in position '{position}'")
     for index, entry in enumerate(library.program.items):
         where = f"{folder / 'program.yaml'}: field 'items.{index}"
         if entry.exercise not in library.exercises:

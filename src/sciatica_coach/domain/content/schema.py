@@ -150,12 +150,41 @@ class Contraindication(Strict):
     instead: str
 
 
+CautionEffect = Literal["leave-out", "check-with-clinician"]
+
+
+class Caution(Strict):
+    """A condition asked at the first screening that changes the program: which exercises (by id or position) are
+    left out or marked "check with your clinician", and the reason shown."""
+
+    id: StableId = Field(pattern=ID_PATTERN)
+    question: str = Field(min_length=10)
+    effect: CautionEffect
+    exercises: tuple[StableId, ...] = ()
+    positions: tuple[str, ...] = ()
+    reason: str = Field(min_length=20)
+
+    @model_validator(mode="after")
+    def _targets(self) -> Caution:
+        if not self.exercises and not self.positions:
+            raise ValueError("a caution must name the exercises or positions it affects")
+        return self
+
+
 class Contraindications(Strict):
-    """The file of contraindicated exercises."""
+    """The file of contraindicated exercises, and the cautions asked at the first screening."""
 
     version: int = Field(ge=1)
     items: tuple[Contraindication, ...] = Field(min_length=1)
+    cautions: tuple[Caution, ...] = ()
     source: Source
+
+    def caution(self, caution_id: str) -> Caution:
+        """The caution with this id, or KeyError naming it."""
+        for caution in self.cautions:
+            if caution.id == caution_id:
+                return caution
+        raise KeyError(f"no caution with id '{caution_id}'")
 
 
 class ProgramItem(Strict):

@@ -18,9 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import MORNING_FIELDS, CheckinError
 from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.screening import NERVE_SIGNS, nerve_signs_of
 from sciatica_coach.domain.symptoms import REACH_LEVELS
 from sciatica_coach.storage.checkins import latest_checkin
-from sciatica_coach.storage.plans import Applied, current_plan, list_plan_changes
+from sciatica_coach.storage.plans import Applied, current_plan, current_prescription, list_plan_changes
+from sciatica_coach.storage.safety import cautioned, recheck_due
 from sciatica_coach.usecases import checkins as use
 from sciatica_coach.usecases.errors import Invalid
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep
@@ -35,9 +37,10 @@ REACH_SCHEMA: dict[str, JsonValue] = {"type": "string", "enum": list(REACH_LEVEL
 
 
 class MorningBody(BaseModel):
-    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}. Pain scores are whole
-    numbers 0-10, reach one of the levels; unknown keys are refused. Validated by the use case so that a red flag
-    still wins when another answer has a problem."""
+    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}: the short re-screen
+    when it is due (last screening more than 24 hours ago) and the questions a nerve sign opens (`numbness` or
+    `weakness` true, or both legs affected). Pain scores are whole numbers 0-10, reach one of the levels; unknown
+    keys are refused. Validated by the use case so that a red flag still wins when another answer has a problem."""
 
     model_config = ConfigDict(
         extra="allow", json_schema_extra={"additionalProperties": False, "required": [*MORNING_FIELDS, "red_flags"]}
@@ -197,10 +200,20 @@ def _morning_page(
     problems: Mapping[str, str],
     rf_answers: Mapping[str, bool],
     rf_missing: list[str],
+    due: bool,
+    signs: tuple[str, ...] = (),
 ) -> HTMLResponse:
     content = catalog.checkins
     failed = bool(problems or rf_missing)
+    red_flags = catalog.red_flags
     context = {
+        # The short re-screen when due; otherwise only the questions a nerve sign opens, shown as soon as one is
+        # ticked (CSS) and after a post that still needs them.
+        "rf_due": due,
+        "nerve_items": red_flags.opened_questions(NERVE_SIGNS),
+        "nerve_open": bool(rf_missing) and not due,
+        "nerve_texts": red_flags.nerve_signs,
+        "nerve_signs_given": signs,
         "nav": "checkin",
         "content": content,
         "form": content.forms["morning"],
@@ -208,7 +221,7 @@ def _morning_page(
         "values": values,
         "problems": problems,
         "red_pending": any(rf_answers.values()),
-        **short_form_context(catalog.red_flags, rf_answers, rf_missing),
+        **short_form_context(red_flags, rf_answers, rf_missing),
     }
     response: HTMLResponse = templates.TemplateResponse(
         request, "checkins/morning.html", context, status_code=422 if failed else 200
@@ -217,9 +230,12 @@ def _morning_page(
 
 
 @router.get("/checkin", response_class=HTMLResponse)
-def morning_form(request: Request, catalog: CatalogDep, templates: TemplatesDep) -> HTMLResponse:
-    """The morning check-in: back and leg pain, how far down each leg, numbness, weakness, and the safety questions."""
-    return _morning_page(request, templates, catalog, {}, {}, {}, [])
+def morning_form(
+    request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
+) -> HTMLResponse:
+    """The morning check-in: back and leg pain, how far down each leg, numbness, weakness, and the safety questions
+    (the short re-screen when due; the questions new numbness, weakness or symptoms in both legs open)."""
+    return _morning_page(request, templates, catalog, {}, {}, {}, [], recheck_due(db, patient_id))
 
 
 @router.post("/checkin", response_model=None)
@@ -235,7 +251,15 @@ async def submit_morning(
         problems = {k: v for k, v in exc.problems.items() if not k.startswith("red_flags.")}
         missing = [k.removeprefix("red_flags.") for k in exc.problems if k.startswith("red_flags.")]
         rf_answers = answers_from_form(form, "short", catalog.red_flags)
-        return _morning_page(request, templates, catalog, values, problems, rf_answers, missing)
+        with store.read() as db:
+            due = recheck_due(db, patient_id)
+        given = nerve_signs_of(
+            values["numbness"] == "yes",
+            values["weakness"] == "yes",
+            str(values["left_reach"]),
+            str(values["right_reach"]),
+        )
+        return _morning_page(request, templates, catalog, values, problems, rf_answers, missing, due, given)
     if outcome.screening.red_flag:
         return RedirectResponse("/safety", status_code=303)
     context = {
@@ -251,12 +275,23 @@ async def submit_morning(
 @router.post(
     "/api/checkins/morning",
     status_code=201,
-    responses={422: problem("Answers missing or out of range; `problems` names each field", ValidationProblem)},
+    responses={
+        422: problem(
+            "Answers missing or out of range; `problems` names each field. Warning-sign questions still to answer "
+            "are named `red_flags.<id>`: the short re-screen when it is due (the last screening is more than 24 "
+            "hours old) and, always, the questions opened by `numbness` or `weakness` true or symptoms in both legs "
+            "(`left_reach` and `right_reach` both not `none`); nothing is saved until they are answered, unless one "
+            "is answered true",
+            ValidationProblem,
+        )
+    },
 )
 async def api_morning(
     body: MorningBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep
 ) -> MorningSaved | MorningRedFlag:
-    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}.
+    """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}. A nerve sign
+    (`numbness` or `weakness` true, or both legs affected) opens warning-sign questions: answer them in `red_flags`
+    or the 422 names each one still to answer.
 
     A coroutine that hands only the use case to the thread pool: a plain function would cost two trips there
     (FastAPI also validates a sync endpoint's answer in the pool), on the hottest write of the app.
@@ -350,7 +385,9 @@ def plan_page(
     request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
 ) -> HTMLResponse:
     """Your program now, open offers, and every change the rules made with its reason."""
-    context = {"nav": "checkin", **_plan_context(db, patient_id, catalog.library)}
+    library = catalog.library
+    _, caution_notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
+    context = {"nav": "checkin", **_plan_context(db, patient_id, library), "caution_notes": caution_notes}
     return templates.TemplateResponse(request, "checkins/plan.html", context)
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sciatica_coach.domain.engine.script import build_script, script_duration
 from sciatica_coach.domain.wording import dosage_lines, prescribed
 from sciatica_coach.storage.plans import current_prescription
-from sciatica_coach.storage.safety import exercise_gate
+from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.storage.sessions import active_session
 from sciatica_coach.web.deps import LibraryDep, PatientId, ReadDep, TemplatesDep
 
@@ -32,7 +32,7 @@ def today(
     request: Request, db: ReadDep, patient_id: PatientId, library: LibraryDep, templates: TemplatesDep
 ) -> HTMLResponse:
     """Today's program, the safety gate and the button to start or resume a session."""
-    prescription = current_prescription(db, patient_id, library)
+    prescription, caution_notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
     items = [{"exercise": library.exercise(item.exercise_id), "dose": prescribed(item)} for item in prescription.items]
     minutes = max(1, round(script_duration(build_script(prescription, library)) / 60))
     context = {
@@ -43,6 +43,7 @@ def today(
         "gate": exercise_gate(db, patient_id),
         "active": active_session(db, patient_id),
         "disclaimer": library.program.disclaimer,
+        "caution_notes": caution_notes,
     }
     return templates.TemplateResponse(request, "today.html", context)
 

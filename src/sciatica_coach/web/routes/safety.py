@@ -1,8 +1,10 @@
-"""Routes: the red-flag screening form and the safety page (lock state, what to do, recording an assessment)."""
+"""Routes: the red-flag screening form (with the cautions), the short re-screen due before a session, and the
+safety page (lock state, what to do, reading the advice for a "soon" sign, recording an assessment)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -12,13 +14,15 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog
-from sciatica_coach.domain.screening import FormName, MissingAnswers, RedFlags, outcome_message
+from sciatica_coach.domain.screening import LEVELS, FormName, MissingAnswers, RedFlags, outcome_message, worst_level
+from sciatica_coach.storage.models import utcnow
 from sciatica_coach.storage.safety import (
+    ASSESSMENT_LEVELS,
+    NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
     exercise_gate,
     last_clearance,
     lock_flags,
-    lock_is_emergency,
     open_locks,
 )
 from sciatica_coach.usecases import safety
@@ -28,6 +32,7 @@ from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, Te
 router = APIRouter()
 
 FIELD_PREFIX = "rf_"
+CAUTION_PREFIX = "ca_"
 YES, NO = "yes", "no"
 
 
@@ -43,6 +48,15 @@ def raw_answers(form: Mapping[str, Any]) -> dict[str, object]:
     }
 
 
+def raw_cautions(form: Mapping[str, Any]) -> dict[str, object]:
+    """Every posted `ca_<id>` field as {id: value} (the cautions asked with the full screening)."""
+    return {
+        str(key).removeprefix(CAUTION_PREFIX): value
+        for key, value in form.items()
+        if str(key).startswith(CAUTION_PREFIX)
+    }
+
+
 def answers_from_form(form: Mapping[str, Any], form_name: FormName, content: RedFlags) -> dict[str, bool]:
     """The yes/no answers posted for `form_name`'s questions (fields `rf_<id>`); unanswered ones are left out
     (used to redisplay a form with what was already ticked)."""
@@ -54,6 +68,10 @@ def answers_from_form(form: Mapping[str, Any], form_name: FormName, content: Red
         elif value == NO:
             answers[item.id] = False
     return answers
+
+
+def _yes_no_values(raw: Mapping[str, object]) -> dict[str, bool]:
+    return {key: value == YES for key, value in raw.items() if value in (YES, NO)}
 
 
 def form_context(
@@ -82,18 +100,24 @@ def short_form_context(
 def _screening_page(
     request: Request,
     templates: Any,
-    content: RedFlags,
+    catalog: Catalog,
     answers: Mapping[str, bool],
     missing: Collection[str] = (),
     locked: bool = False,
     after_assessment: bool = False,
     assessed_before: bool = False,
+    cautions: Mapping[str, bool] | None = None,
 ) -> HTMLResponse:
+    content = catalog.red_flags
+    flags_missing = [m for m in missing if not m.startswith("cautions.")]
     context = {
-        **form_context("full", content, answers, missing),
+        **form_context("full", content, answers, flags_missing),
         "intro": content.after_assessment_intro if assessed_before else content.forms["full"].intro,
         "locked": locked,
         "after_assessment": after_assessment,
+        "cautions": catalog.library.contraindications.cautions,
+        "caution_answers": dict(cautions or {}),
+        "caution_missing": {m.removeprefix(safety.CAUTION_PREFIX) for m in missing if m.startswith("cautions.")},
     }
     response: HTMLResponse = templates.TemplateResponse(
         request, "safety/screening.html", context, status_code=422 if missing else 200
@@ -105,11 +129,11 @@ def _screening_page(
 def screening_form(
     request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep, after: str = ""
 ) -> HTMLResponse:
-    """The full red-flag screening: one yes/no question per warning sign, nothing preselected."""
+    """The full red-flag screening: one yes/no question per warning sign and per caution, nothing preselected."""
     return _screening_page(
         request,
         templates,
-        catalog.red_flags,
+        catalog,
         {},
         locked=bool(open_locks(db, patient_id)),
         after_assessment=after == "assessment",
@@ -121,41 +145,98 @@ def screening_form(
 async def submit_screening(
     request: Request, store: StoreDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
 ) -> Response:
-    """Record the full screening: a red flag goes to the safety page, a clean one back to today; 422 if incomplete."""
+    """Record the full screening and cautions: a red flag goes to the safety page, a clean one back to today; 422
+    if anything is unanswered."""
     form = await request.form()
+    cautions = raw_cautions(form)
     try:
-        result = await run_in_threadpool(safety.screen, store, catalog, patient_id, "full", raw_answers(form))
+        result = await run_in_threadpool(
+            partial(safety.screen, cautions=cautions), store, catalog, patient_id, "full", raw_answers(form)
+        )
     except MissingAnswers as exc:
         with store.read() as db:
             locked = bool(open_locks(db, patient_id))
             assessed_before = last_clearance(db, patient_id) is not None
         answers = answers_from_form(form, "full", catalog.red_flags)
         return _screening_page(
-            request, templates, catalog.red_flags, answers, exc.missing, locked=locked, assessed_before=assessed_before
+            request,
+            templates,
+            catalog,
+            answers,
+            exc.missing,
+            locked=locked,
+            assessed_before=assessed_before,
+            cautions=_yes_no_values(cautions),
         )
     return RedirectResponse("/safety" if result.red_flag else "/", status_code=303)
 
 
+def _check_page(
+    request: Request, templates: Any, content: RedFlags, answers: Mapping[str, bool], missing: Collection[str] = ()
+) -> HTMLResponse:
+    context = {**form_context("short", content, answers, missing)}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, "safety/check.html", context, status_code=422 if missing else 200
+    )
+    return response
+
+
+@router.get("/screening/check", response_class=HTMLResponse)
+def recheck_form(request: Request, catalog: CatalogDep, templates: TemplatesDep) -> HTMLResponse:
+    """The short re-screen, due before a session once the last screening is more than 24 hours old."""
+    return _check_page(request, templates, catalog.red_flags, {})
+
+
+@router.post("/screening/check", response_model=None)
+async def submit_recheck(
+    request: Request, store: StoreDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
+) -> Response:
+    """Record the short re-screen: a red flag goes to the safety page, a clean one back to today to start; 422 if
+    any question is unanswered."""
+    form = await request.form()
+    try:
+        result = await run_in_threadpool(safety.screen, store, catalog, patient_id, "short", raw_answers(form))
+    except MissingAnswers as exc:
+        answers = answers_from_form(form, "short", catalog.red_flags)
+        return _check_page(request, templates, catalog.red_flags, answers, exc.missing)
+    return RedirectResponse("/safety" if result.red_flag else "/?checked=1", status_code=303)
+
+
 def _safety_page(
-    request: Request, db: Session, patient_id: int, catalog: Catalog, templates: Any, error: str = "", note: str = ""
+    request: Request,
+    db: Session,
+    patient_id: int,
+    catalog: Catalog,
+    templates: Any,
+    error: str = "",
+    note: str = "",
+    assessed_by: str = "",
+    assessed_on: str = "",
 ) -> HTMLResponse:
     content = catalog.red_flags
     locks = open_locks(db, patient_id)
-    emergency = any(lock_is_emergency(db, lock) for lock in locks)
+    level = worst_level(lock.level for lock in locks if lock.level in LEVELS)
     flagged = {flag for lock in locks for flag in lock_flags(db, lock)}
     context = {
         "locks": locks,
-        "emergency": emergency,
-        "message": outcome_message("emergency" if emergency else "urgent", content) if locks else None,
+        "level": level,
+        "emergency": level == "emergency",
+        "needs_assessment": any(lock.level in ASSESSMENT_LEVELS for lock in locks),
+        "message": outcome_message(level, content) if level else None,
         "flagged_items": [item for item in content.items if item.id in flagged],
-        "emergency_numbers": content.emergency_numbers,
-        "emergency_signs": [item.sign for item in content.items if item.emergency],
-        "urgent_signs": [item.sign for item in content.items if not item.emergency],
+        "levels_label": {lvl: rule.label for lvl, rule in content.levels.items()},
+        "signs_by_level": [
+            (content.levels[lvl].label, [item.sign for item in content.items if item.level == lvl]) for lvl in LEVELS
+        ],
         "gate": exercise_gate(db, patient_id),
         "not_a_clinician": content.not_a_clinician,
         "error": error,
         "note": note,
         "note_max": NOTE_MAX_CHARS,
+        "name_max": NAME_MAX_CHARS,
+        "assessed_by": assessed_by,
+        "assessed_on": assessed_on,
+        "today": utcnow().date().isoformat(),
     }
     response: HTMLResponse = templates.TemplateResponse(
         request, "safety/safety.html", context, status_code=422 if error else 200
@@ -172,11 +253,13 @@ def safety_page(
 
 
 class AssessmentForm(BaseModel):
-    """The assessment form: the confirmation box and an optional note."""
+    """The assessment form: the confirmation box, who assessed the person and on what day, an optional note."""
 
     model_config = ConfigDict(extra="ignore")
 
     confirm: str = ""
+    assessed_by: str = Field(default="", max_length=NAME_MAX_CHARS * 4)
+    assessed_on: str = Field(default="", max_length=40)
     note: str = Field(default="", max_length=NOTE_MAX_CHARS * 4)
 
 
@@ -189,11 +272,55 @@ def submit_assessment(
     catalog: CatalogDep,
     templates: TemplatesDep,
 ) -> Response:
-    """The person confirms a clinician assessed them: locks are cleared, then the full screening is asked again."""
+    """The person records that a clinician assessed them (who, and when): locks are cleared, then the full screening
+    is asked again."""
     try:
-        cleared = safety.assessment(store, patient_id, form.confirm == YES, form.note)
+        cleared = safety.assessment(
+            store,
+            patient_id,
+            form.confirm == YES,
+            form.note,
+            assessed_by=form.assessed_by,
+            assessed_on=form.assessed_on,
+        )
     except Invalid as exc:
         with store.read() as db:
             error = next(iter(exc.problems.values()))
-            return _safety_page(request, db, patient_id, catalog, templates, error=error, note=form.note)
+            return _safety_page(
+                request,
+                db,
+                patient_id,
+                catalog,
+                templates,
+                error=error,
+                note=form.note,
+                assessed_by=form.assessed_by,
+                assessed_on=form.assessed_on,
+            )
     return RedirectResponse("/screening?after=assessment" if cleared else "/safety", status_code=303)
+
+
+class AdviceForm(BaseModel):
+    """The box that confirms the advice for a "soon" sign was read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    read: str = ""
+
+
+@router.post("/safety/advice", response_model=None)
+def submit_advice(
+    request: Request,
+    form: Annotated[AdviceForm, Form()],
+    store: StoreDep,
+    patient_id: PatientId,
+    catalog: CatalogDep,
+    templates: TemplatesDep,
+) -> Response:
+    """The person has read the advice for a "soon" sign (book a doctor's appointment): exercise opens again."""
+    try:
+        safety.read_advice(store, patient_id, form.read == YES)
+    except Invalid as exc:
+        with store.read() as db:
+            return _safety_page(request, db, patient_id, catalog, templates, error=next(iter(exc.problems.values())))
+    return RedirectResponse("/", status_code=303)

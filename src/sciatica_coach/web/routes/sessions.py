@@ -15,7 +15,8 @@ from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import PainScore
 from sciatica_coach.domain.symptoms import REACH_LABELS, REACH_LEVELS, Reach, SymptomCheck
 from sciatica_coach.settings import Settings
-from sciatica_coach.storage.safety import exercise_gate
+from sciatica_coach.storage.plans import current_prescription
+from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
@@ -140,7 +141,15 @@ def player(
         raise Gated(gate)
     exercises = [library.exercises[i] for i in dict.fromkeys(p.exercise_id for p in view.script)]
     reach_levels = [(value, REACH_LABELS[value]) for value in REACH_LEVELS]
-    context = {"nav": "today", "row": view, "exercises": exercises, "settings": settings, "reach_levels": reach_levels}
+    _, caution_notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
+    context = {
+        "nav": "today",
+        "row": view,
+        "exercises": exercises,
+        "settings": settings,
+        "reach_levels": reach_levels,
+        "caution_notes": caution_notes,
+    }
     return templates.TemplateResponse(request, "session/player.html", context, headers=NO_STORE)
 
 
