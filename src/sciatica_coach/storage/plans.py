@@ -169,16 +169,17 @@ def _outcome_event(db: Session, row: CheckIn, at: datetime) -> ExerciseOutcome |
 
 def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome]:
     record = SessionRecord.from_dict(session.record)
+    # The pain given with the stop (if any) is the exercise's check after: a stop with pain after.
     return [
         ExerciseOutcome(
             at,
             item.exercise_id,
             item.pain_before,
-            None,
+            item.pain_after,
             stopped_for_pain=True,
         )
         for item in record.exercises
-        if item.stopped_for_pain and item.pain_after is None
+        if item.stopped_for_pain
     ]
 
 
