@@ -8,6 +8,7 @@ from click.testing import Result
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from helpers import PAIN_LIMIT
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
@@ -222,3 +223,42 @@ def test_the_terminal_stops_when_the_browser_moved_the_session_on(
         raise AssertionError("a stale terminal save was accepted")
     finally:
         engine.dispose()
+
+
+def test_pain_above_the_red_line_stops_the_session_without_congratulations(
+    invoke: Invoke, screened: int, factory: sessionmaker[Session]
+) -> None:
+    result = invoke("session", "--no-input", "--pain", f"2,{PAIN_LIMIT + 1}", "--reach", "thigh,none", *FAST)
+    assert result.exit_code == 0, result.output
+    assert "Leave out the sciatic nerve glide today." in result.output
+    assert f"Above {PAIN_LIMIT} is too much to exercise on." in result.output
+    assert "Session stopped: the pain was too much." in result.output
+    assert "Session complete" not in result.output and "Well done" not in result.output
+    with transaction(factory) as db:
+        (row,) = list_sessions(db, screened)
+        record = SessionRecord.from_dict(row.record)
+    assert row.status == "stopped"
+    assert record.exercises[0].ended is not None and record.exercises[0].reps_done == {"left": 0, "right": 0}
+
+
+def test_spreading_after_an_exercise_ends_it_with_the_program_change(
+    invoke: Invoke, screened: int, factory: sessionmaker[Session]
+) -> None:
+    before, spread, settled = "1\n2\n1\n0\n", "1\n2\n3\n0\n", "1\n2\n3\n0\n"
+    typed = before + spread + settled * 4  # the glide sends symptoms from the buttock to below the knee
+    result = invoke("session", *FAST, input=typed)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Stop the sciatic nerve glide for today." in text
+    assert "Your symptoms reached further down your leg than before you started this exercise." in text
+    assert "Your program has changed: The straight-leg glide made your leg symptoms spread" in text
+    assert "Session over, with an exercise stopped early." in text
+    assert "Session complete" not in text
+    with transaction(factory) as db:
+        (row,) = list_sessions(db, screened)
+        record = SessionRecord.from_dict(row.record)
+    assert row.status == "completed"
+    glide = record.exercises[0]
+    assert glide.ended is not None and glide.ended.reasons == ("spreading",)
+    assert glide.ended.changes and "bent-knee" in glide.ended.changes[0].replace(" ", "-")
+    assert all(item.ended is None for item in record.exercises[1:])

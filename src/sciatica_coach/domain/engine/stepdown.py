@@ -137,17 +137,19 @@ def _lower(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def reason_words(end: EarlyEnd) -> list[str]:
-    """Why the exercise ended, one sentence per reason."""
+def reason_words(end: EarlyEnd, past: bool = False) -> list[str]:
+    """Why the exercise ended, one sentence per reason (`past` for the summary and history)."""
     words = []
     if "spreading" in end.reasons:
-        words.append(
-            "Your symptoms reached further down your leg than before you started this exercise."
-            if end.check == "after"
-            else "Your symptoms reach further down your leg than at your last check."
-        )
+        if end.check == "after":
+            words.append("Your symptoms reached further down your leg than before you started this exercise.")
+        elif past:
+            words.append("Your symptoms reached further down your leg than at the check before.")
+        else:
+            words.append("Your symptoms reach further down your leg than at your last check.")
     if "pain" in end.reasons:
-        words.append(f"Your pain is {end.pain} out of 10. Above {end.limit} is too much to exercise on.")
+        verb = "was" if past else "is"
+        words.append(f"Your pain {verb} {end.pain} out of 10. Above {end.limit} is too much to exercise on.")
     return words
 
 
@@ -201,9 +203,9 @@ def session_words(record: SessionRecord, name_of: Callable[[str], str]) -> Sessi
         if item.stopped_for_pain:
             happened.append(f"You stopped the {_lower(name)} because it hurt.")
         elif item.ended is not None:
-            done = "stopped after" if item.ended.check == "after" else "left out before"
-            why = " ".join(reason_words(item.ended))
-            happened.append(f"The {_lower(name)} was {done} its symptom check: {why[:1].lower() + why[1:]}")
+            done = "stopped at the check after it" if item.ended.check == "after" else "left out at the check before it"
+            why = " ".join(reason_words(item.ended, past=True))
+            happened.append(f"The {_lower(name)} was {done}. {why}")
             happened.extend(program_words(item.ended.changes) if item.ended.changes else ())
     stopped = any(item.stopped_for_pain for item in record.exercises)
     too_much = any(item.ended is not None and item.ended.ends_session for item in record.exercises)
