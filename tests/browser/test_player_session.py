@@ -118,6 +118,32 @@ def test_no_answer_is_prefilled_and_stop_asks_the_pain_and_where(
     assert glide["pain_after"] == {"back": 4, "leg": 7, "left_reach": "below-knee", "right_reach": "none"}
 
 
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_a_check_that_shows_spreading_leaves_the_exercise_out_with_advice(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    start_session(page, live_server.url)
+    answer_check(page, back=2, leg=3, left="thigh")
+    expect(page.locator("#player")).to_have_attribute("data-kind", "get-ready", timeout=10_000)
+    page.get_by_role("button", name="Skip exercise").click()
+    expect(page.locator("#player")).to_have_attribute("data-exercise", "prone-press-up")
+    answer_check(page, back=2, leg=3, left="foot")  # further down the leg than at the last check
+    advice = page.locator("#step-down")
+    expect(advice).to_be_visible()
+    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    expect(page.locator("#step-down-title")).to_be_focused()
+    expect(advice).to_contain_text("Your symptoms reach further down your leg than at your last check.")
+    expect(advice).to_contain_text("Your program has not changed for now.")
+    expect(advice).to_contain_text("contact your doctor or physiotherapist")
+    expect(page.locator("#check-form")).to_be_hidden()
+    page.reload()  # the advice is still there after a reload
+    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    page.get_by_role("button", name="Go on to the next exercise").click()
+    expect(advice).to_be_hidden()
+    expect(page.locator("#player")).to_have_attribute("data-exercise", "hip-hinge")
+    expect(page.locator("#check-form")).to_be_visible()
+
+
 SPEAKING_BROWSER = """
 window.__spoken = [];
 const fakeVoice = { name: "Test voice", lang: "en-GB", default: true, localService: true, voiceURI: "test" };
