@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sciatica_coach.domain.adaptation import load_rules
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
@@ -32,6 +33,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MEDIA_DIR = PROJECT_ROOT.parent / "shared" / "media"  # the real labelled clips, beside the checkout
 POSTGRES_ADMIN_URL = os.environ.get("SCIATICA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DatabaseKind = Literal["sqlite", "postgres"]
+# The red line inside a session: pain above it (rules.yaml, traffic_light.acceptable_max) ends an exercise.
+PAIN_LIMIT = load_rules().traffic_light.acceptable_max
 Check = dict[str, Any]
 CheckFor = Callable[[str, str], Check]  # (exercise id, "before"/"after") -> the answers
 

@@ -47,9 +47,11 @@ def test_start_pause_and_resume_by_keyboard_only(page: Page, live_server: LiveSe
     page.keyboard.press("Space")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("Tab")  # left leg reach
+    page.keyboard.press("Tab")  # left leg reach: nothing is chosen until the person picks (Choose… -> none -> buttock)
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")  # right leg reach
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")  # Save and continue
     expect(page.locator(":focus")).to_have_text("Save and continue")
     page.keyboard.press("Enter")

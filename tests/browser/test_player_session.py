@@ -69,17 +69,79 @@ def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server:
 
 
 @pytest.mark.parametrize("live_server", [30.0], indirect=True)
-def test_stop_this_hurts_ends_with_advice(page: Page, live_server: LiveServer, cleared: int) -> None:
+def test_no_answer_is_prefilled_and_stop_asks_the_pain_and_where(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
     record_events(page)
-    start_session(page, live_server.url)
-    answer_check(page, back=2, leg=2)
+    session_id = start_session(page, live_server.url)
+    form = page.locator("#check-form")
+    expect(form).to_be_visible()
+    # Nothing is chosen in advance: an unnoticed form cannot save "no leg symptoms".
+    assert form.locator("input[type=radio]:checked").count() == 0
+    expect(form.locator("#left-reach")).to_have_value("")
+    expect(form.locator("#right-reach")).to_have_value("")
+    form.locator("label:has(input[name=back][value='2'])").click()
+    form.get_by_role("button", name="Save and continue").click()
+    expect(form.locator("#check-error")).to_have_text(
+        "Please answer every question. Still to answer: leg pain, left leg, right leg."
+    )
+    state = page.request.get(f"{live_server.url}/api/sessions/{session_id}").json()
+    assert state["position"] == 0 and state["record"]["exercises"][0]["pain_before"] is None  # nothing saved
+    answer_check(page, back=2, leg=2, left="buttock")
     expect(page.locator("#player")).to_have_attribute("data-kind", "move", timeout=10_000)
+
     page.get_by_role("button", name="Stop: this hurts").click()
+    stop = page.locator("#stop-form")
+    expect(stop).to_be_visible()
+    expect(page.locator("#player")).to_have_attribute("data-paused", "true")  # everything stops at once
+    assert stop.locator("input[type=radio]:checked").count() == 0
+    stop.get_by_role("button", name="Save and stop").click()
+    expect(stop.locator("#stop-error")).to_contain_text("back pain, leg pain, left leg, right leg")
+    state = page.request.get(f"{live_server.url}/api/sessions/{session_id}").json()
+    assert state["status"] == "in_progress"  # not saved until every answer is chosen (or declined)
+    stop.locator("label:has(input[name=back_pain][value='4'])").click()
+    stop.locator("label:has(input[name=leg_pain][value='7'])").click()
+    stop.locator("#stop-left-reach").select_option("below-knee")
+    stop.locator("#stop-right-reach").select_option("none")
+    stop.get_by_role("button", name="Save and stop").click()
+
     summary = page.locator("#summary")
-    expect(summary).to_contain_text("You stopped because it hurt")
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Session stopped because it hurt")
+    expect(summary).not_to_contain_text("Well done")
+    expect(summary).to_contain_text("You stopped the sciatic nerve glide because it hurt.")
     expect(summary).to_contain_text("contact your doctor or physiotherapist")
     expect(summary).to_contain_text("Get emergency care now")
     assert [e["status"] for e in events(page) if e["type"] == "sc:finished"] == ["stopped"]
+    state = page.request.get(f"{live_server.url}/api/sessions/{session_id}").json()
+    glide = state["record"]["exercises"][0]
+    assert glide["stopped_for_pain"] is True
+    assert glide["pain_after"] == {"back": 4, "leg": 7, "left_reach": "below-knee", "right_reach": "none"}
+
+
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_a_check_that_shows_spreading_leaves_the_exercise_out_with_advice(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    start_session(page, live_server.url)
+    answer_check(page, back=2, leg=3, left="thigh")
+    expect(page.locator("#player")).to_have_attribute("data-kind", "get-ready", timeout=10_000)
+    page.get_by_role("button", name="Skip exercise").click()
+    expect(page.locator("#player")).to_have_attribute("data-exercise", "prone-press-up")
+    answer_check(page, back=2, leg=3, left="foot")  # further down the leg than at the last check
+    advice = page.locator("#step-down")
+    expect(advice).to_be_visible()
+    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    expect(page.locator("#step-down-title")).to_be_focused()
+    expect(advice).to_contain_text("Your symptoms reach further down your leg than at your last check.")
+    expect(advice).to_contain_text("Your program has not changed for now.")
+    expect(advice).to_contain_text("contact your doctor or physiotherapist")
+    expect(page.locator("#check-form")).to_be_hidden()
+    page.reload()  # the advice is still there after a reload
+    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    page.get_by_role("button", name="Go on to the next exercise").click()
+    expect(advice).to_be_hidden()
+    expect(page.locator("#player")).to_have_attribute("data-exercise", "hip-hinge")
+    expect(page.locator("#check-form")).to_be_visible()
 
 
 SPEAKING_BROWSER = """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import PAIN_LIMIT
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
@@ -21,7 +22,8 @@ OK = SymptomCheck(back=2, leg=3, left_reach="buttock", right_reach="none")
 def make(library: Library, position: int = 0, record: SessionRecord | None = None) -> tuple[SessionRunner, FakeClock]:
     """A runner over SMALL on a fake clock."""
     clock = FakeClock()
-    runner = SessionRunner(build_script(SMALL, library), record or SessionRecord.start(SMALL), clock, position)
+    record = record or SessionRecord.start(SMALL)
+    runner = SessionRunner(build_script(SMALL, library), record, clock, pain_limit=PAIN_LIMIT, position=position)
     return runner, clock
 
 
@@ -152,11 +154,11 @@ def test_checks_only_answer_when_the_session_waits(library: Library) -> None:
 def test_symptom_checks_are_kept_before_and_after(library: Library) -> None:
     runner, clock = make(library)
     runner.tick()
-    runner.answer_check(SymptomCheck(back=4, leg=6, left_reach="below-knee"))
+    runner.answer_check(SymptomCheck(back=4, leg=5, left_reach="below-knee"))
     advance_to(runner, clock, "check-after", 0, "")
     runner.answer_check(SymptomCheck(back=3, leg=4, left_reach="thigh"))
     glide = runner.record.exercises[0]
-    assert glide.pain_before == SymptomCheck(back=4, leg=6, left_reach="below-knee", right_reach="none")
+    assert glide.pain_before == SymptomCheck(back=4, leg=5, left_reach="below-knee", right_reach="none")
     assert glide.pain_after == SymptomCheck(back=3, leg=4, left_reach="thigh", right_reach="none")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import PAIN_LIMIT
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
@@ -25,7 +26,7 @@ def play(library: Library, step: float) -> tuple[SessionRunner, list[Event]]:
     """Run SMALL to the end, ticking every `step` seconds and answering checks after ANSWER_DELAY."""
     script = build_script(SMALL, library)
     clock = FakeClock(1000.0)
-    runner = SessionRunner(script, SessionRecord.start(SMALL), clock)
+    runner = SessionRunner(script, SessionRecord.start(SMALL), clock, pain_limit=PAIN_LIMIT)
     events = runner.start()
     while not runner.finished:
         if runner.waiting:
@@ -115,7 +116,9 @@ def test_events_do_not_depend_on_how_often_tick_is_called(library: Library) -> N
 def test_a_late_tick_stamps_events_when_they_were_due(library: Library) -> None:
     prescription = Prescription(items=(SMALL.items[1],))
     clock = FakeClock()
-    runner = SessionRunner(build_script(prescription, library), SessionRecord.start(prescription), clock)
+    runner = SessionRunner(
+        build_script(prescription, library), SessionRecord.start(prescription), clock, pain_limit=PAIN_LIMIT
+    )
     runner.start()
     runner.answer_check(SymptomCheck(back=1, leg=1))
     clock.advance(1000)  # the adapter was busy for a long time
@@ -129,7 +132,9 @@ def test_a_late_tick_stamps_events_when_they_were_due(library: Library) -> None:
 def test_progress_figures_follow_the_clock(library: Library) -> None:
     prescription = Prescription(items=(SMALL.items[0],))
     clock = FakeClock()
-    runner = SessionRunner(build_script(prescription, library), SessionRecord.start(prescription), clock)
+    runner = SessionRunner(
+        build_script(prescription, library), SessionRecord.start(prescription), clock, pain_limit=PAIN_LIMIT
+    )
     assert runner.session_fraction() == 0.0
     runner.answer_check(SymptomCheck(back=0, leg=0))
     clock.advance(2.5)

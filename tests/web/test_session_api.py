@@ -66,7 +66,8 @@ def test_bad_check_answers_are_refused_with_a_message_and_nothing_is_lost(
         ({"index": 0, "back": 1, "leg": 1, "left_reach": "knee"}, "left_reach: Input should be 'none'"),
         ({"index": 0, "back": "lots", "leg": 1}, "back: Input should be a valid integer"),
         ({"index": 0, "leg": 1}, "back: Field required"),
-        ({"index": 2, "back": 1, "leg": 1}, "Step 2 is not a symptom check."),
+        ({"index": 0, "back": 1, "leg": 1}, "left_reach: Field required; right_reach: Field required"),
+        ({"index": 2, "back": 1, "leg": 1, "left_reach": "none", "right_reach": "none"}, "Step 2 is not a symptom"),
     ]
     for body, message in bad:
         response = client.post(url, json=body)
@@ -86,7 +87,7 @@ def test_a_check_saves_the_record_and_a_checkin_row(
     response = client.post(f"/api/sessions/{session_id}/check", json={"index": 0, **drive.clean_check})
     assert response.status_code == 200
     assert response.json()["position"] == 1
-    again = client.post(f"/api/sessions/{session_id}/check", json={"index": 0, "back": 9, "leg": 9})
+    again = client.post(f"/api/sessions/{session_id}/check", json={"index": 0, **drive.clean_check, "back": 9})
     assert again.status_code == 200  # a repeat is ignored, not double-saved
     before = drive.state(session_id)["record"]["exercises"][0]["pain_before"]
     assert before == {"back": 2, "leg": 3, "left_reach": "thigh", "right_reach": "none"}
@@ -155,7 +156,8 @@ def test_stop_for_pain_ends_the_session_with_advice(drive: Driver, client: TestC
         {"detail": "This session has already ended (stopped); start a new one."},
     )
     page = client.get(f"/session/{session_id}", headers=HTML).text
-    assert "You stopped because it hurt" in page
+    assert "Session stopped because it hurt" in page and "Well done" not in page
+    assert "You stopped the sciatic nerve glide because it hurt." in page
     assert "contact your doctor or physiotherapist" in page
     assert "Get emergency care now" in page
     assert "Stopped: it hurt" in client.get(f"/history/{session_id}", headers=HTML).text

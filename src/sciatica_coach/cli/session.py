@@ -19,9 +19,10 @@ from sciatica_coach.cli.speech import Speaker
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.clock import ScaledClock, SystemClock
 from sciatica_coach.domain.content import Library
-from sciatica_coach.domain.engine.record import SessionRecord
+from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord
 from sciatica_coach.domain.engine.runner import SessionRunner
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.stepdown import ENDED_WORDS, session_words
 from sciatica_coach.domain.screening import safety_net
 from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.plans import current_prescription
@@ -47,15 +48,17 @@ class DbStore:
 
     def save(self, position: int, record: SessionRecord) -> None:
         """Save where the session is and what has been done (MovedOn if the browser moved it meanwhile)."""
-        self.seen_position = use.save_played(
+        saved = use.save_played(
             self.store, self.catalog, self.patient_id, self.session_id, self.seen_position, position, record
         )
+        self.seen_position = saved.position
 
     def check(
         self, phase: Phase, when: Literal["before", "after"], report: SymptomCheck, position: int, record: SessionRecord
     ) -> None:
-        """Save a symptom check as a check-in row, together with the progress."""
-        self.seen_position = use.save_played(
+        """Save a symptom check as a check-in row, together with the progress (the rules' changes, if a check after
+        an exercise made any, are kept on the record of an exercise it ended)."""
+        saved = use.save_played(
             self.store,
             self.catalog,
             self.patient_id,
@@ -63,8 +66,9 @@ class DbStore:
             self.seen_position,
             position,
             record,
-            check=(phase.exercise_id, when, report),
+            check=(phase, when, report),
         )
+        self.seen_position = saved.position
 
 
 @dataclass
@@ -93,11 +97,11 @@ def session(
     pain: str | None = typer.Option(
         None, "--pain", metavar="BACK,LEG", help="Answer every symptom check with these 0-10 scores, e.g. 2,3."
     ),
-    reach: str = typer.Option(
-        "none,none",
+    reach: str | None = typer.Option(
+        None,
         "--reach",
         metavar="LEFT,RIGHT",
-        help="With --pain: how far down each leg (none, buttock, thigh, below-knee, foot).",
+        help="Needed with --pain: how far down each leg (none, buttock, thigh, below-knee, foot), e.g. thigh,none.",
     ),
 ) -> None:
     """A guided session: cues, a big countdown, progress bars; space pauses, s skips, x stops, q saves and quits."""
@@ -129,11 +133,15 @@ def _print_cautions(store: Store, catalog: Catalog, patient_id: int) -> None:
         console.print(f"[bold yellow]{escape(note.exercise_name)}: {escape(note.label)}.[/] {escape(note.reason)}")
 
 
-def _fixed_report(pain: str | None, reach: str) -> SymptomCheck | None:
+def _fixed_report(pain: str | None, reach: str | None) -> SymptomCheck | None:
     if pain is None:
+        if reach is not None:
+            fail("--reach goes with --pain BACK,LEG; give both, e.g. --pain 2,3 --reach thigh,none")
         return None
     try:
         back, leg = parse_pain(pain)
+        if reach is None:
+            fail("--pain needs --reach LEFT,RIGHT too (how far down each leg), e.g. --reach thigh,none or none,none")
         left, right = parse_reaches(reach)
     except ValueError as exc:
         fail(str(exc))
@@ -195,7 +203,13 @@ def _play(
     no_input: bool,
     fixed: SymptomCheck | None,
 ) -> Outcome:
-    runner = SessionRunner(loaded.script, loaded.record, ScaledClock(SystemClock(), speed), loaded.position)
+    runner = SessionRunner(
+        loaded.script,
+        loaded.record,
+        ScaledClock(SystemClock(), speed),
+        pain_limit=use.pain_limit(catalog),
+        position=loaded.position,
+    )
     library = catalog.library
     names = {exercise_id: library.exercise(exercise_id).name for exercise_id in {p.exercise_id for p in loaded.script}}
     if loaded.resumed and runner.current is not None:
@@ -219,6 +233,14 @@ def _play(
     return player.run()
 
 
+def _note(exercise: ExerciseRecord) -> str:
+    if exercise.stopped_for_pain:
+        return "stopped: it hurt"
+    if exercise.ended is not None:
+        return "stopped early: " + " and ".join(ENDED_WORDS[r] for r in exercise.ended.reasons)
+    return "skipped" if exercise.skipped else ""
+
+
 def _report(outcome: Outcome, loaded: Loaded, library: Library, out: Console) -> None:
     """What was done, and what to do next."""
     table = Table(title="This session", title_justify="left")
@@ -226,7 +248,7 @@ def _report(outcome: Outcome, loaded: Loaded, library: Library, out: Console) ->
         table.add_column(column)
     for exercise in loaded.record.exercises:
         reps = ", ".join(f"{side} {done}/{exercise.reps_planned}".strip() for side, done in exercise.reps_done.items())
-        note = "stopped: it hurt" if exercise.stopped_for_pain else ("skipped" if exercise.skipped else "")
+        note = _note(exercise)
         before, after = exercise.pain_before, exercise.pain_after
         table.add_row(
             library.exercise(exercise.exercise_id).name,
@@ -237,12 +259,13 @@ def _report(outcome: Outcome, loaded: Loaded, library: Library, out: Console) ->
             note,
         )
     out.print(table)
-    if outcome == "completed":
-        out.print("[bold green]Session complete.[/] It is saved in your history.")
-    elif outcome == "stopped":
-        out.print(
-            "[bold red]Session stopped.[/] Rest in a comfortable position. If pain spreads down your leg, or numbness "
-            "or weakness increases, contact your doctor or physiotherapist. This app does not replace them."
-        )
-    else:
+    if outcome == "quit":
         out.print("Session saved. Continue it later with [bold]sciatica-coach session --resume[/].")
+        return
+    words = session_words(loaded.record, lambda exercise_id: library.exercise(exercise_id).name)
+    if not words.troubled:
+        out.print("[bold green]Session complete.[/] It is saved in your history.")
+        return
+    out.print(f"[bold red]{escape(words.heading)}.[/]")
+    for line in (*words.happened, *words.todo):
+        out.print(escape(line), highlight=False)

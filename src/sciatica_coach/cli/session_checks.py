@@ -37,10 +37,10 @@ def parse_score(text: str, what: str) -> int:
 
 
 def parse_reach(text: str, what: str = "reach") -> str:
-    """A reach level from its name, its label or its number (0-4); empty means none."""
+    """A reach level from its name, its label or its number (0-4); an empty answer is refused (nothing is assumed)."""
     answer = text.strip().lower()
     if not answer:
-        return "none"
+        raise ValueError(f"{what}: please choose one of {REACH_CHOICES} (0 if that leg is clear)")
     if answer.isdigit() and int(answer) < len(REACH_LEVELS):
         return REACH_LEVELS[int(answer)]
     for level in REACH_LEVELS:
@@ -92,8 +92,8 @@ class PromptAnswers:
         self.out.print(f"[bold]{title}[/] ({self.quit_hint})")
         back = self._ask(f"  Back pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): ", parse_score, "back pain")
         leg = self._ask(f"  Leg pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): ", parse_score, "leg pain")
-        left = self._ask(f"  How far down your LEFT leg? {REACH_CHOICES} [0]: ", parse_reach, "left leg reach")
-        right = self._ask(f"  How far down your RIGHT leg? {REACH_CHOICES} [0]: ", parse_reach, "right leg reach")
+        left = self._ask(f"  How far down your LEFT leg? {REACH_CHOICES}: ", parse_reach, "left leg reach")
+        right = self._ask(f"  How far down your RIGHT leg? {REACH_CHOICES}: ", parse_reach, "right leg reach")
         return SymptomCheck(back=back, leg=leg, left_reach=left, right_reach=right)
 
     def _ask(self, prompt: str, parse: Callable[[str, str], T], what: str) -> T:

@@ -8,6 +8,7 @@ from typing import Literal, Protocol
 
 from rich.console import Console, RenderableType
 from rich.live import Live
+from rich.markup import escape
 
 from sciatica_coach.cli.keys import KeySource, NoKeys
 from sciatica_coach.cli.session_checks import QuitRequested
@@ -16,12 +17,13 @@ from sciatica_coach.cli.speech import Speaker
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import Event, SessionRunner
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.stepdown import advice
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 Outcome = Literal["completed", "stopped", "quit"]
 Ask = Callable[[str], SymptomCheck]
 SAVE_AFTER = frozenset({"phase-completed", "skipped", "stopped", "finished"})
-SPOKEN = frozenset({"cue", "skipped", "stopped", "finished"})
+SPOKEN = frozenset({"cue", "exercise-ended", "skipped", "stopped", "finished"})
 FRAME_SECONDS = 0.1  # screen refresh while waiting for the next event
 BATCH_SECONDS = 0.5  # longest sleep between ticks without a screen
 
@@ -131,13 +133,11 @@ class Player:
             self.out.print("[bold red]Stopping this session.[/] Thank you for listening to your body.")
             if self.ask_after_stop is not None and phase is not None:
                 try:
-                    report = self.ask_after_stop("How is it right now?")
+                    report = self.ask_after_stop("How much does it hurt, and where do you feel it?")
                 except (QuitRequested, EOFError):
                     report = None
-        events = self.runner.stop_for_pain(report)
-        if report is not None and phase is not None:
-            self.store.check(phase, "after", report, self.runner.position, self.runner.record)
-        return events
+        # Saved with the stop (as the exercise's check after), so the rules see a stop with the pain felt then.
+        return self.runner.stop_for_pain(report)
 
     @contextmanager
     def _suspended(self) -> Iterator[None]:
@@ -156,11 +156,25 @@ class Player:
                 self.speaker.say(event.cue)
             if not self.interactive:
                 self._print(event)
+            if event.kind == "exercise-ended":
+                self._advise(event)
         if not saved and any(e.kind in SAVE_AFTER for e in events):
             self.store.save(self.runner.position, self.runner.record)
         self.speaker.pump()
         if self._live is not None:
             self._live.update(self._screen(), refresh=True)
+
+    def _advise(self, event: Event) -> None:
+        """The step-down advice for the exercise a symptom check has just ended."""
+        phase = self.runner.script[event.phase_index]
+        ended = self.runner.record.exercises[phase.exercise_index].ended
+        if ended is None:
+            return
+        more = not self.runner.finished
+        words = advice(ended, self.names.get(phase.exercise_id, phase.exercise_id), more_to_come=more)
+        self.out.print(f"[bold red]{escape(words.title)}.[/]")
+        for line in words.lines:
+            self.out.print(f"  {escape(line)}", highlight=False)
 
     def _screen(self) -> RenderableType:
         return render(self.runner, self.names, interactive=True)
@@ -174,5 +188,5 @@ class Player:
             name = self.names.get(phase.exercise_id, phase.exercise_id)
             where = " · ".join(p for p in (name, PHASE_TITLES.get(phase.kind, phase.kind), phase.label) if p)
             self.out.print(f"{stamp} {where}: {event.cue}", highlight=False, soft_wrap=True)
-        elif event.kind in ("skipped", "stopped", "finished", "paused", "resumed"):
+        elif event.kind in ("exercise-ended", "skipped", "stopped", "finished", "paused", "resumed"):
             self.out.print(f"{stamp} {event.cue or event.kind}", highlight=False, soft_wrap=True)

@@ -266,16 +266,17 @@ def _outcome_event(conn: Connection, patient_id: int, row: Any, at: datetime) ->
 
 def _stop_events(saved_record: dict[str, Any], at: datetime) -> list[ExerciseOutcome]:
     record = SessionRecord.from_dict(saved_record)
+    # The pain given with the stop (if any) is the exercise's check after: a stop with pain after.
     return [
         ExerciseOutcome(
             at,
             item.exercise_id,
             item.pain_before,
-            None,
+            item.pain_after,
             stopped_for_pain=True,
         )
         for item in record.exercises
-        if item.stopped_for_pain and item.pain_after is None
+        if item.stopped_for_pain
     ]
 
 

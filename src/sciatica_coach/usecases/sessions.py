@@ -7,12 +7,13 @@ step changes nothing, and a step out of order is refused, so reps are never coun
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from sciatica_coach.domain.adaptation import Change
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
 from sciatica_coach.domain.engine.record import SessionRecord, rep_start
@@ -133,18 +134,32 @@ def answer_check(
     store: Store, catalog: Catalog, patient_id: int, session_id: str, index: int, report: SymptomCheck
 ) -> SessionView:
     """Answer the symptom check at step `index`: saved on the record and as a check-in; after an exercise the rules
-    run on it. A repeat changes nothing."""
+    run on it. A check showing spreading or pain above the red line ends that exercise, and the plan changes the
+    rules made then are kept with it (for the step-down advice). A repeat changes nothing."""
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
-        when = flow.answer_check(index, report)
-        if when is None:
+        result = flow.answer_check(index, report, pain_limit(catalog))
+        if result is None:
             return False
-        record_exercise_check(db, patient_id, row.id, flow.script[index].exercise_id, when, report)
-        if when == "after":
-            apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+        record_exercise_check(db, patient_id, row.id, flow.script[index].exercise_id, result.when, report)
+        if result.when == "after":
+            applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+            _keep_changes(flow.record, flow.script[index].exercise_index, applied.changes)
         return True
 
     return _change(store, patient_id, session_id, act, gated=True)
+
+
+def pain_limit(catalog: Catalog) -> int:
+    """The red line: pain above it (the traffic light's acceptable_max) ends an exercise inside a session."""
+    return catalog.rules.traffic_light.acceptable_max
+
+
+def _keep_changes(record: SessionRecord, exercise_index: int, changes: Sequence[Change]) -> None:
+    """Keep the reasons of the plan changes on the exercise a check ended, so its advice can say what changed."""
+    ended = record.exercises[exercise_index].ended
+    if ended is not None and changes:
+        record.exercises[exercise_index].ended = replace(ended, changes=tuple(c.reason for c in changes))
 
 
 def skip_exercise(
@@ -162,14 +177,17 @@ def skip_exercise(
     return _change(store, patient_id, session_id, act, gated=True)
 
 
-def stop_for_pain(store: Store, catalog: Catalog, patient_id: int, session_id: str) -> SessionView:
-    """End the session because it hurts (always allowed, even while exercise is blocked); the rules run on it.
-    Stopping a session already stopped changes nothing."""
+def stop_for_pain(
+    store: Store, catalog: Catalog, patient_id: int, session_id: str, report: SymptomCheck | None = None
+) -> SessionView:
+    """End the session because it hurts (always allowed, even while exercise is blocked), with the pain felt and how
+    far down each leg when the person gave them (kept as the exercise's check after); the rules run on it as a stop
+    for pain. Stopping a session already stopped changes nothing."""
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
         if flow.record.status == "stopped":
             return False
-        flow.stop_for_pain()
+        flow.stop_for_pain(report)
         save_progress(db, row, flow.position, flow.record)
         apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         return True
@@ -192,6 +210,14 @@ def save_camera_results(
         save_progress(db, row, row.position, record)
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What `save_played` stored: the saved position, and the reasons of any plan changes the rules made."""
+
+    position: int
+    changes: tuple[str, ...] = ()
+
+
 def save_played(
     store: Store,
     catalog: Catalog,
@@ -200,13 +226,14 @@ def save_played(
     seen_position: int,
     position: int,
     record: SessionRecord,
-    check: tuple[str, Literal["before", "after"], SymptomCheck] | None = None,
-) -> int:
+    check: tuple[Phase, Literal["before", "after"], SymptomCheck] | None = None,
+) -> Saved:
     """Save what a player that keeps its own record (the terminal) has done since it last saw `seen_position`.
 
     MovedOn when the session changed elsewhere meanwhile; a symptom check is saved as a check-in, and after an
-    exercise, or when the session stops, the rules run. Returns the saved position (never behind the stored one:
-    a resumed rep that starts again does not move the session backwards).
+    exercise, or when the session stops, the rules run (a check that ended its exercise keeps their changes on the
+    record). The saved position is never behind the stored one: a resumed rep that starts again does not move the
+    session backwards.
     """
     with store.write(patient_id) as db:
         row = get_session(db, patient_id, session_id, for_update=True)
@@ -217,10 +244,14 @@ def save_played(
         if row.position != seen_position:
             raise MovedOn(MOVED_ELSEWHERE)
         if check is not None:
-            exercise_id, when, report = check
-            record_exercise_check(db, patient_id, session_id, exercise_id, when, report)
+            phase, when, report = check
+            record_exercise_check(db, patient_id, session_id, phase.exercise_id, when, report)
         saved = max(position, row.position)
         save_progress(db, row, saved, record)
+        changes: tuple[Change, ...] = ()
         if (check is not None and check[1] == "after") or record.status == "stopped":
-            apply_adaptation(db, patient_id, catalog.library, catalog.rules)
-        return saved
+            changes = apply_adaptation(db, patient_id, catalog.library, catalog.rules).changes
+        if check is not None and changes:
+            _keep_changes(record, check[0].exercise_index, changes)
+            save_progress(db, row, saved, record)
+        return Saved(saved, tuple(c.reason for c in changes))

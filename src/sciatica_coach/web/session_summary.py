@@ -8,6 +8,7 @@ from typing import Any
 
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.record import ExerciseRecord
+from sciatica_coach.domain.engine.stepdown import ENDED_WORDS, SessionWords, session_words
 from sciatica_coach.domain.wording import number, pain
 from sciatica_coach.usecases.sessions import SessionView
 
@@ -39,6 +40,7 @@ class SessionSummary:
     status_words: str
     exercises: list[ExerciseLine]
     total_reps: int
+    words: SessionWords  # the heading and, after pain or spreading, what happened and what to do
 
 
 def when(moment: datetime) -> str:
@@ -64,6 +66,8 @@ def _holds(item: ExerciseRecord) -> str:
 def _note(item: ExerciseRecord) -> str:
     if item.stopped_for_pain:
         return "Stopped: it hurt"
+    if item.ended is not None:
+        return "Stopped early: " + " and ".join(ENDED_WORDS[r] for r in item.ended.reasons)
     if item.skipped:
         return "Skipped"
     return ""
@@ -75,9 +79,7 @@ def summarize(row: SessionView, library: Library) -> SessionSummary:
     lines = [
         ExerciseLine(
             exercise_id=item.exercise_id,
-            name=library.exercises[item.exercise_id].name
-            if item.exercise_id in library.exercises
-            else item.exercise_id,
+            name=_name(library, item.exercise_id),
             reps=_reps(item),
             holds=_holds(item),
             pain_before=pain(item.pain_before),
@@ -96,4 +98,9 @@ def summarize(row: SessionView, library: Library) -> SessionSummary:
         status_words=STATUS_WORDS.get(row.status, row.status),
         exercises=lines,
         total_reps=record.total_reps,
+        words=session_words(record, lambda exercise_id: _name(library, exercise_id)),
     )
+
+
+def _name(library: Library, exercise_id: str) -> str:
+    return library.exercises[exercise_id].name if exercise_id in library.exercises else exercise_id

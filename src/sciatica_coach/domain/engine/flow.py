@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sciatica_coach.domain.engine.record import (
+    CheckResult,
     SessionError,
     SessionRecord,
+    apply_check,
     complete_phase,
     next_exercise_start,
-    report_pain,
+    validate_report,
 )
 from sciatica_coach.domain.engine.script import Phase
 from sciatica_coach.domain.symptoms import SymptomCheck
@@ -82,8 +84,10 @@ class Flow:
         self._advance_to(index + 1)
         return True
 
-    def answer_check(self, index: int, report: SymptomCheck) -> Literal["before", "after"] | None:
-        """Answer check phase `index`; returns before/after, or None when it was already answered."""
+    def answer_check(self, index: int, report: SymptomCheck, pain_limit: int) -> CheckResult | None:
+        """Answer check phase `index` (None when it was already answered). A check showing spreading or pain above
+        `pain_limit` ends that exercise: spreading moves on to the next one, pain above the red line ends the
+        session."""
         self._require_running()
         phase = self._phase(index)
         if phase.kind not in CHECK_KINDS:
@@ -92,13 +96,12 @@ class Flow:
             return None
         if index > self.position:
             raise FlowError(409, f"Step {index} is not reached yet; the session is at step {self.position}.")
-        when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
         try:
-            report_pain(self.record, phase.exercise_index, when, report)
+            result = apply_check(self.record, self.script, index, report, pain_limit)
         except SessionError as exc:
             raise FlowError(422, str(exc).capitalize() + ".") from None
-        self._advance_to(index + 1)
-        return when
+        self.position = result.position
+        return result
 
     def skip_exercise(self) -> None:
         """Skip the rest of the exercise under way (marked skipped) and go on to the next, as the terminal does."""
@@ -108,8 +111,16 @@ class Flow:
             self.record.exercises[phase.exercise_index].skipped = True
         self._advance_to(next_exercise_start(self.script, self.position))
 
-    def stop_for_pain(self) -> None:
-        """End the session because it hurts; the exercise under way is flagged."""
+    def stop_for_pain(self, report: SymptomCheck | None = None) -> None:
+        """End the session because it hurts; the exercise under way is flagged, with the pain felt then (its check
+        after) when it was given."""
         self._require_running()
-        self.record.exercises[self.script[self.position].exercise_index].stopped_for_pain = True
+        exercise = self.record.exercises[self.script[self.position].exercise_index]
+        if report is not None:
+            try:
+                validate_report(report)
+            except SessionError as exc:
+                raise FlowError(422, str(exc).capitalize() + ".") from None
+            exercise.pain_after = report
+        exercise.stopped_for_pain = True
         self.record.status = "stopped"

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.stepdown import EarlyEnd, check_before, judge
 from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, SymptomCheck, reach_rank
 
 Status = Literal["in_progress", "completed", "stopped"]
@@ -31,6 +32,7 @@ class ExerciseRecord:
     stopped_for_pain: bool = False
     pain_before: SymptomCheck | None = None
     pain_after: SymptomCheck | None = None
+    ended: EarlyEnd | None = None  # a symptom check ended this exercise early (spreading, or pain too high)
     camera: dict[str, Any] | None = None  # camera-counted reps, holds and faults, when the camera was used
 
 
@@ -63,11 +65,13 @@ class SessionRecord:
             item = copy.deepcopy(dict(raw))  # never share nested dicts with the stored JSON
             before = item.pop("pain_before", None)
             after = item.pop("pain_after", None)
+            ended = item.pop("ended", None)
             exercises.append(
                 ExerciseRecord(
                     **item,
                     pain_before=SymptomCheck(**before) if before else None,
                     pain_after=SymptomCheck(**after) if after else None,
+                    ended=EarlyEnd.from_dict(ended) if ended else None,
                 )
             )
         return cls(exercises=exercises, status=data.get("status", "in_progress"))
@@ -87,10 +91,8 @@ def complete_phase(record: SessionRecord, phase: Phase) -> None:
         exercise.holds_completed += 1
 
 
-def report_pain(
-    record: SessionRecord, exercise_index: int, when: Literal["before", "after"], report: SymptomCheck
-) -> None:
-    """Save the quick check before or after an exercise; scores 0-10, reach one of REACH_LEVELS."""
+def validate_report(report: SymptomCheck) -> None:
+    """SessionError unless scores are 0-10 and each reach is one of REACH_LEVELS."""
     for name, value in (("back", report.back), ("leg", report.leg)):
         if not PAIN_MIN <= value <= PAIN_MAX:
             raise SessionError(f"{name} pain must be between {PAIN_MIN} and {PAIN_MAX}, got {value}")
@@ -99,6 +101,13 @@ def report_pain(
             reach_rank(reach)
         except ValueError as exc:
             raise SessionError(f"{name} leg: {exc}") from None
+
+
+def report_pain(
+    record: SessionRecord, exercise_index: int, when: Literal["before", "after"], report: SymptomCheck
+) -> None:
+    """Save the quick check before or after an exercise; scores 0-10, reach one of REACH_LEVELS."""
+    validate_report(report)
     if not 0 <= exercise_index < len(record.exercises):
         raise SessionError(f"there is no exercise number {exercise_index} in this session")
     if when == "before":
@@ -135,3 +144,53 @@ def check_after_of(script: Sequence[Phase], position: int) -> int:
     """Index of the symptom check that closes the exercise under way at `position`."""
     end = next_exercise_start(script, position)
     return end - 1
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What answering a symptom check did: which check it was, whether it ended the exercise, where to go next."""
+
+    when: Literal["before", "after"]
+    ended: EarlyEnd | None
+    position: int
+
+
+def apply_check(
+    record: SessionRecord, script: Sequence[Phase], position: int, report: SymptomCheck, pain_limit: int
+) -> CheckResult:
+    """Answer the check phase at `position`. When it shows spreading or pain above `pain_limit`, the exercise ends
+    there (the rest of it is not played; the record says why): spreading moves on to the next exercise, pain above
+    the red line ends the session. A session with nothing left to play is completed."""
+    phase = script[position]
+    when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
+    earlier = check_before(record, phase.exercise_index, when)
+    report_pain(record, phase.exercise_index, when, report)
+    ended = judge(report, earlier, when, pain_limit)
+    following = position + 1
+    if ended is not None:
+        record.exercises[phase.exercise_index].ended = ended
+        following = next_exercise_start(script, position)
+        if ended.ends_session:
+            record.status = "stopped"
+    following = min(following, len(script))
+    if following >= len(script) and record.status == "in_progress":
+        record.status = "completed"
+    return CheckResult(when, ended, following)
+
+
+def troubled(record: SessionRecord) -> bool:
+    """Whether pain or spreading ended any exercise of the session (no congratulations then)."""
+    return any(item.stopped_for_pain or item.ended is not None for item in record.exercises)
+
+
+def pending_end(script: Sequence[Phase], position: int, record: SessionRecord) -> int | None:
+    """The exercise a check has just ended, while nothing after it has been done yet (so a player that reloads can
+    show its step-down advice again); None otherwise."""
+    if not 0 < position <= len(script):
+        return None
+    index = script[position - 1].exercise_index
+    if record.exercises[index].ended is None:
+        return None
+    if position < len(script) and script[position].kind != "check-before":
+        return None
+    return index

@@ -16,18 +16,31 @@ from sciatica_coach.domain.clock import Clock
 from sciatica_coach.domain.engine.record import (
     SessionError,
     SessionRecord,
+    apply_check,
     complete_phase,
     next_exercise_start,
     rep_start,
-    report_pain,
+    troubled,
+    validate_report,
 )
 from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.stepdown import ENDED_CUE, ENDED_SESSION_CUE
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 EventKind = Literal[
-    "phase-started", "cue", "countdown", "phase-completed", "paused", "resumed", "skipped", "stopped", "finished"
+    "phase-started",
+    "cue",
+    "countdown",
+    "phase-completed",
+    "exercise-ended",
+    "paused",
+    "resumed",
+    "skipped",
+    "stopped",
+    "finished",
 ]
 FINISHED_CUE = "That is the whole session. Well done."
+FINISHED_EARLY_CUE = "That is the end of this session."
 STOPPED_CUE = "Stopping here. Rest in whatever position is most comfortable."
 SKIPPED_CUE = "Skipping this exercise."
 
@@ -48,14 +61,18 @@ class Event:
 
 
 class SessionRunner:
-    """Plays a script, keeping its SessionRecord up to date; can start at a saved position."""
+    """Plays a script, keeping its SessionRecord up to date; can start at a saved position. A symptom check with
+    pain above `pain_limit` (the traffic light's red line), or symptoms spreading, ends that exercise early."""
 
-    def __init__(self, script: Sequence[Phase], record: SessionRecord, clock: Clock, position: int = 0) -> None:
+    def __init__(
+        self, script: Sequence[Phase], record: SessionRecord, clock: Clock, *, pain_limit: int, position: int = 0
+    ) -> None:
         if not 0 <= position <= len(script):
             raise SessionError(f"position {position} is outside this session (0-{len(script)})")
         self.script = tuple(script)
         self.record = record
         self.clock = clock
+        self.pain_limit = pain_limit
         start = rep_start(self.script, position)
         _roll_back(record, self.script[start:position])
         self._position = start
@@ -207,14 +224,25 @@ class SessionRunner:
         return self.resume() if self.paused else self.pause()
 
     def answer_check(self, report: SymptomCheck) -> list[Event]:
-        """Answer the symptom check the session is waiting on; the session then moves on."""
+        """Answer the symptom check the session is waiting on; the session then moves on. A check showing spreading
+        or pain above the red line ends that exercise ("exercise-ended"): spreading goes on to the next exercise,
+        pain above the red line ends the session ("stopped")."""
         events = self.tick()
         phase = self.current
         if phase is None or phase.duration is not None:
             raise SessionError("the session is not waiting for a symptom check")
-        when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
-        report_pain(self.record, phase.exercise_index, when, report)
-        return events + self._complete(phase, self.elapsed())
+        result = apply_check(self.record, self.script, self._position, report, self.pain_limit)
+        at = self.elapsed()
+        events.append(Event(at, "phase-completed", phase.index))
+        self._position = result.position
+        if result.ended is not None:
+            cue = ENDED_SESSION_CUE if result.ended.ends_session else ENDED_CUE
+            events.append(Event(at, "exercise-ended", phase.index, cue=cue))
+        if self.record.status == "stopped":
+            return [*events, Event(at, "stopped", phase.index, cue=STOPPED_CUE)]
+        if self.record.status == "completed":
+            return [*events, self._finished(at)]
+        return events + self._enter(at)
 
     def skip(self) -> list[Event]:
         """Skip the rest of the current exercise (marked skipped) and go on to the next one."""
@@ -235,9 +263,11 @@ class SessionRunner:
         phase = self.current
         if phase is None:
             return events
+        exercise = self.record.exercises[phase.exercise_index]
         if report is not None:
-            report_pain(self.record, phase.exercise_index, "after", report)
-        self.record.exercises[phase.exercise_index].stopped_for_pain = True
+            validate_report(report)
+            exercise.pain_after = report
+        exercise.stopped_for_pain = True
         self.record.status = "stopped"
         return [*events, Event(self.elapsed(), "stopped", phase.index, cue=STOPPED_CUE)]
 
@@ -257,7 +287,11 @@ class SessionRunner:
         if self._position < len(self.script):
             return self._enter(at)
         self.record.status = "completed"
-        return [Event(at, "finished", len(self.script), cue=FINISHED_CUE)]
+        return [self._finished(at)]
+
+    def _finished(self, at: float) -> Event:
+        cue = FINISHED_EARLY_CUE if troubled(self.record) else FINISHED_CUE
+        return Event(at, "finished", len(self.script), cue=cue)
 
     def _complete(self, phase: Phase, at: float) -> list[Event]:
         complete_phase(self.record, phase)

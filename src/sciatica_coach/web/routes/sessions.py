@@ -8,17 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from sciatica_coach.domain.catalog import Catalog
-from sciatica_coach.domain.checkins import PainScore
+from sciatica_coach.domain.checkins import CheckinError, PainScore, parse_quick
+from sciatica_coach.domain.engine.record import pending_end
+from sciatica_coach.domain.engine.stepdown import advice
 from sciatica_coach.domain.symptoms import REACH_LABELS, REACH_LEVELS, Reach, SymptomCheck
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.usecases import sessions as use
-from sciatica_coach.usecases.errors import Gated
+from sciatica_coach.usecases.errors import Gated, Invalid
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import GATED, INVALID, problem
 from sciatica_coach.web.session_summary import summarize
@@ -41,13 +44,36 @@ class ProgressBody(Body):
 
 
 class CheckBody(Body):
-    """Answers to a quick symptom check step."""
+    """Answers to a quick symptom check step: every answer is required (none is assumed)."""
 
     index: int = Field(ge=0, le=MAX_STEP, strict=True)
     back: PainScore = Field(strict=True)
     leg: PainScore = Field(strict=True)
-    left_reach: Reach = "none"
-    right_reach: Reach = "none"
+    left_reach: Reach
+    right_reach: Reach
+
+
+STOP_FIELDS = ("back", "leg", "left_reach", "right_reach")
+
+
+class StopBody(Body):
+    """How it hurts, given with "Stop: this hurts": back and leg pain 0-10 and how far down each leg. Give all four,
+    or none of them (`{}` or no body) to stop without answering."""
+
+    back: PainScore | None = Field(default=None, strict=True)
+    leg: PainScore | None = Field(default=None, strict=True)
+    left_reach: Reach | None = None
+    right_reach: Reach | None = None
+
+    def report(self) -> SymptomCheck | None:
+        """The answers, None when none was given; Invalid naming each missing one when only some were."""
+        given = {name: getattr(self, name) for name in STOP_FIELDS if getattr(self, name) is not None}
+        if not given:
+            return None
+        missing = [name for name in STOP_FIELDS if name not in given]
+        if missing:
+            raise Invalid({name: "please answer this question too (or stop without answering)" for name in missing})
+        return SymptomCheck(given["back"], given["leg"], given["left_reach"], given["right_reach"])
 
 
 class SkipBody(Body):
@@ -56,8 +82,21 @@ class SkipBody(Body):
     index: int | None = Field(default=None, ge=0, le=MAX_STEP, strict=True)
 
 
+class StepDown(BaseModel):
+    """The step-down advice after a symptom check ended an exercise (spreading, or pain above the red line)."""
+
+    exercise_id: str
+    exercise_index: int
+    ends_session: bool
+    title: str
+    why: list[str]
+    now: str
+    program: list[str]
+    worsening: str
+
+
 class SessionState(BaseModel):
-    """What the player needs after each save."""
+    """What the player needs after each save; `step_down` while a check has just ended an exercise."""
 
     id: str
     status: str
@@ -65,6 +104,7 @@ class SessionState(BaseModel):
     resume: int
     total: int
     record: dict[str, Any]
+    step_down: StepDown | None = None
 
 
 class SessionDetail(SessionState):
@@ -85,7 +125,26 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 SEE_OTHER = {"description": "Go to the session's player", "headers": {"Location": {"schema": {"type": "string"}}}}
 
 
-def _state(view: use.SessionView) -> SessionState:
+def step_down(view: use.SessionView, catalog: Catalog) -> StepDown | None:
+    """The advice for the exercise a check has just ended, if any (shared by the JSON and the player page)."""
+    index = pending_end(view.script, view.position, view.record)
+    if index is None:
+        return None
+    item = view.record.exercises[index]
+    assert item.ended is not None
+    library = catalog.library
+    name = library.exercises[item.exercise_id].name if item.exercise_id in library.exercises else item.exercise_id
+    more = view.status == "in_progress" and view.position < len(view.script)
+    words = advice(item.ended, name, more_to_come=more)
+    return StepDown(
+        exercise_id=item.exercise_id,
+        exercise_index=index,
+        ends_session=item.ended.ends_session,
+        **words.to_dict(),
+    )
+
+
+def _state(view: use.SessionView, catalog: Catalog) -> SessionState:
     return SessionState(
         id=view.id,
         status=view.status,
@@ -93,6 +152,7 @@ def _state(view: use.SessionView) -> SessionState:
         resume=view.resume,
         total=len(view.script),
         record=view.record.to_dict(),
+        step_down=step_down(view, catalog),
     )
 
 
@@ -100,7 +160,7 @@ def _detail(view: use.SessionView, settings: Settings, catalog: Catalog) -> Sess
     library = catalog.library
     ids = {p.exercise_id for p in view.script}
     return SessionDetail(
-        **_state(view).model_dump(),
+        **_state(view, catalog).model_dump(),
         script=[p.to_dict() for p in view.script],
         clock_speed=settings.clock_speed,
         speech=settings.speech,
@@ -140,14 +200,13 @@ def player(
     if gate is not None:
         raise Gated(gate)
     exercises = [library.exercises[i] for i in dict.fromkeys(p.exercise_id for p in view.script)]
-    reach_levels = [(value, REACH_LABELS[value]) for value in REACH_LEVELS]
     _, caution_notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
     context = {
         "nav": "today",
         "row": view,
         "exercises": exercises,
         "settings": settings,
-        "reach_levels": reach_levels,
+        "reach_levels": _reach_levels(),
         "caution_notes": caution_notes,
     }
     return templates.TemplateResponse(request, "session/player.html", context, headers=NO_STORE)
@@ -191,7 +250,7 @@ def progress(
     session_id: str, body: ProgressBody, store: StoreDep, catalog: CatalogDep, patient_id: PatientId
 ) -> SessionState:
     """Mark the next timed step done; repeats of done steps change nothing; skipping ahead is refused (409)."""
-    return _state(use.record_progress(store, catalog, patient_id, session_id, body.completed_index))
+    return _state(use.record_progress(store, catalog, patient_id, session_id, body.completed_index), catalog)
 
 
 @router.post("/api/sessions/{session_id}/check", responses=ERRORS)
@@ -200,7 +259,7 @@ def check(
 ) -> SessionState:
     """Answer a before/after symptom check: saved on the record and as a check-in."""
     report = SymptomCheck(body.back, body.leg, body.left_reach, body.right_reach)
-    return _state(use.answer_check(store, catalog, patient_id, session_id, body.index, report))
+    return _state(use.answer_check(store, catalog, patient_id, session_id, body.index, report), catalog)
 
 
 @router.post("/api/sessions/{session_id}/skip", responses=ERRORS)
@@ -209,10 +268,54 @@ def skip(
 ) -> SessionState:
     """Skip the exercise under way (with `index`, a repeat of the same skip changes nothing)."""
     at_index = body.index if body is not None else None
-    return _state(use.skip_exercise(store, catalog, patient_id, session_id, at_index))
+    return _state(use.skip_exercise(store, catalog, patient_id, session_id, at_index), catalog)
 
 
 @router.post("/api/sessions/{session_id}/stop", responses={k: ERRORS[k] for k in (404, 409, 422)})
-def stop(session_id: str, store: StoreDep, catalog: CatalogDep, patient_id: PatientId) -> SessionState:
-    """Stop because it hurts: always allowed, even while gated. The exercise under way is flagged."""
-    return _state(use.stop_for_pain(store, catalog, patient_id, session_id))
+def stop(
+    session_id: str, store: StoreDep, catalog: CatalogDep, patient_id: PatientId, body: StopBody | None = None
+) -> SessionState:
+    """Stop because it hurts: always allowed, even while gated. The exercise under way is flagged, with the pain and
+    how far down each leg when given (all four answers, or none); a repeat changes nothing."""
+    report = body.report() if body is not None else None
+    return _state(use.stop_for_pain(store, catalog, patient_id, session_id, report), catalog)
+
+
+STOP_FORM_FIELDS = {"back_pain": "back", "leg_pain": "leg", "left_reach": "left_reach", "right_reach": "right_reach"}
+
+
+@router.post("/session/{session_id}/stop", status_code=303, response_model=None, responses={303: SEE_OTHER})
+async def stop_form(
+    session_id: str,
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    patient_id: PatientId,
+    templates: TemplatesDep,
+) -> Response:
+    """The "Stop: this hurts" form: every answer chosen (else the form again, naming what is missing, and nothing
+    saved), or "Stop without answering"; then the session's summary."""
+    form = await request.form()
+    report: SymptomCheck | None = None
+    if form.get("without") is None:
+        values: dict[str, object] = {name: str(form.get(name, "")) for name in STOP_FORM_FIELDS}
+        try:
+            report = parse_quick(values)
+        except CheckinError as exc:
+            context = {
+                "nav": "today",
+                "session_id": session_id,
+                "reach_levels": _reach_levels(),
+                "values": values,
+                "problems": exc.problems,
+            }
+            page: Response = templates.TemplateResponse(
+                request, "session/stop.html", context, status_code=422, headers=NO_STORE
+            )
+            return page
+    await run_in_threadpool(use.stop_for_pain, store, catalog, patient_id, session_id, report)
+    return RedirectResponse(f"/session/{session_id}", status_code=303)
+
+
+def _reach_levels() -> list[tuple[str, str]]:
+    return [(value, REACH_LABELS[value]) for value in REACH_LEVELS]

@@ -1,7 +1,7 @@
 // The guided session player: plays the server's script phase by phase and saves after every phase.
 // Emits sc:phase, sc:paused, sc:resumed and sc:finished on document (the camera panel listens).
 import { ApiError, SessionApi } from "./player/api.js";
-import { CheckForm } from "./player/checkform.js";
+import { CheckForm, StopForm } from "./player/checkform.js";
 import { PhaseTimer } from "./player/clock.js";
 import { PlayerView, phaseLabel } from "./player/view.js";
 import { Voice } from "./player/voice.js";
@@ -24,6 +24,8 @@ const view = new PlayerView(root, exercises);
 const voice = new Voice(root, $("cue"));
 const api = new SessionApi(sessionId, () => view.status("Saving… trying to reach the server again."));
 const check = new CheckForm($("check-form"), submitCheck);
+const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
+let stepDownOpen = false;
 
 function emit(name, detail = {}) {
   document.dispatchEvent(new CustomEvent(name, { detail: { sessionId, ...detail } }));
@@ -50,8 +52,18 @@ async function boot() {
   buttons.skip.addEventListener("click", skipExercise);
   buttons.stop.addEventListener("click", stopForPain);
   document.addEventListener("keydown", onKey);
+  $("step-down-continue").addEventListener("click", () => {
+    closeStepDown();
+    enter(index);
+    buttons.pause.focus();
+  });
   root.dataset.state = "running";
-  if (state.status !== "in_progress") return finish(state.status);
+  if (state.status !== "in_progress") return finish(state.status, state);
+  if (state.step_down) {
+    // Reloaded while the advice after a check that ended an exercise was on screen: show it again.
+    index = state.position;
+    return showStepDown(state.step_down);
+  }
   const resumeAt = state.resume;
   const resumed = state.position > 0;
   // A resumed session waits, paused, at the start of the rep under way until the person is in position.
@@ -107,7 +119,7 @@ function phaseDone(i) {
 
 function afterSave(state) {
   view.progress(Math.max(index, state.position), state.total);
-  if (state.status !== "in_progress") return finish(state.status);
+  if (state.status !== "in_progress") return finish(state.status, state);
   if (state.position > index) {
     // Another tab or device moved the session on: follow it rather than repeat what is already done.
     if (timer) timer.cancel();
@@ -121,7 +133,14 @@ function submitCheck(phase, answers) {
   api.post("check", { index: phase.index, ...answers }).then(
     (state) => {
       check.close();
-      if (state.status !== "in_progress") return finish(state.status);
+      if (state.step_down) {
+        // The check showed spreading or pain above the red line: that exercise ends here, with advice.
+        index = state.position;
+        showStepDown(state.step_down);
+        if (state.status !== "in_progress") finish(state.status, state);
+        return;
+      }
+      if (state.status !== "in_progress") return finish(state.status, state);
       enter(state.position);
       buttons.pause.focus();
     },
@@ -133,8 +152,41 @@ function submitCheck(phase, answers) {
   );
 }
 
+function lines(container, texts) {
+  container.replaceChildren(
+    ...texts.map((text) => {
+      const p = document.createElement("p");
+      p.textContent = text;
+      return p;
+    }),
+  );
+}
+
+function showStepDown(advice) {
+  if (timer) timer.cancel();
+  timer = null;
+  stepDownOpen = true;
+  root.dataset.kind = "step-down";
+  $("timed").hidden = true;
+  $("step-down-title").textContent = advice.title;
+  lines($("step-down-why"), advice.why);
+  $("step-down-now").textContent = advice.now;
+  lines($("step-down-program"), advice.program);
+  $("step-down-worsening").textContent = advice.worsening;
+  $("step-down-continue").hidden = advice.ends_session;
+  buttons.pause.disabled = true;
+  $("step-down").hidden = false;
+  voice.say(`${advice.title}. ${advice.now}`);
+  $("step-down-title").focus();
+}
+
+function closeStepDown() {
+  stepDownOpen = false;
+  $("step-down").hidden = true;
+}
+
 function togglePause() {
-  if (finished || !timer) return;
+  if (finished || !timer || stopForm.isOpen) return;
   paused = !paused;
   if (paused) {
     timer.pause();
@@ -153,9 +205,10 @@ async function skipExercise() {
   if (finished) return;
   if (timer) timer.cancel();
   check.close();
+  closeStepDown();
   try {
     const state = await api.post("skip", { index });
-    if (state.status !== "in_progress") return finish(state.status);
+    if (state.status !== "in_progress") return finish(state.status, state);
     paused = false;
     view.paused(false);
     enter(state.position);
@@ -165,28 +218,59 @@ async function skipExercise() {
   }
 }
 
-async function stopForPain() {
-  if (finished) return;
-  if (timer) timer.cancel();
+// "Stop: this hurts": everything stops at once, then the pain and where it is felt are asked and saved with the stop.
+function stopForPain() {
+  if (finished || stopForm.isOpen) return;
+  if (timer && !paused) timer.pause();
+  paused = true;
+  view.paused(true);
   voice.silence();
-  check.close();
+  check.form.hidden = true;
+  closeStepDown();
+  emit("sc:paused");
   Object.values(buttons).forEach((b) => (b.disabled = true));
+  stopForm.open();
+}
+
+async function sendStop(answers) {
+  stopForm.setBusy(true);
   try {
-    const state = await api.post("stop");
-    finish(state.status);
+    const state = await api.post("stop", answers || {});
+    stopForm.close();
+    finish(state.status, state);
   } catch (error) {
-    handleError(error);
+    stopForm.setBusy(false);
+    if (error instanceof ApiError && error.status === 422) stopForm.showError(error.message);
+    else handleError(error);
   }
 }
 
-async function finish(status) {
+function cancelStop() {
+  stopForm.close();
+  Object.values(buttons).forEach((b) => (b.disabled = false));
+  const phase = script[index];
+  if (phase && phase.duration === null) {
+    check.open(phase, exercises[phase.exercise_id]?.name || "");
+    buttons.pause.disabled = true;
+    return;
+  }
+  view.status("Paused. Press Resume (or Space) to carry on.");
+  buttons.pause.focus();
+}
+
+function troubled(state) {
+  return (state?.record?.exercises || []).some((e) => e.stopped_for_pain || e.ended);
+}
+
+async function finish(status, state) {
   if (finished) return;
   finished = true;
   if (timer) timer.cancel();
   root.dataset.state = status;
   view.progress(status === "completed" ? script.length : index, script.length);
   emit("sc:finished", { status });
-  if (status === "completed") voice.say("Session complete. Well done.");
+  // Never a "well done" over a session that pain or spreading cut short.
+  if (status === "completed" && !troubled(state)) voice.say("Session complete. Well done.");
   const response = await fetch(`/session/${encodeURIComponent(sessionId)}/summary`, {
     headers: { accept: "text/html" },
   });
@@ -205,7 +289,7 @@ async function handleError(error) {
   if (error.status === 409 && !finished) {
     // The saved session moved on (another tab, or it ended): pick up from what the server has.
     const state = await api.state().catch(() => null);
-    if (state && state.status !== "in_progress") return finish(state.status);
+    if (state && state.status !== "in_progress") return finish(state.status, state);
     if (state) {
       enter(state.resume);
       view.status(`Picked up at ${describe(script[state.resume])}, where your saved session is.`);
