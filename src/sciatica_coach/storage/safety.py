@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.cautions import CautionNote, apply_cautions
@@ -134,15 +134,22 @@ def exercise_gate(db: Session, patient_id: int, *, recheck: bool = False, now: d
     return None
 
 
-def last_screened_at(db: Session, patient_id: int) -> datetime | None:
-    """When the patient last answered a whole screening (full, or the short re-screen), in UTC."""
-    stmt = (
-        select(Screening.created_at)
-        .where(Screening.patient_id == patient_id, Screening.form.in_(("full", "short")))
-        .order_by(Screening.created_at.desc())
-        .limit(1)
+_LAST_SCREENED = (
+    select(table_of(Screening).c.created_at)
+    .where(
+        table_of(Screening).c.patient_id == bindparam("patient_id"),
+        table_of(Screening).c.form.in_(("full", "short")),
     )
-    found = db.scalars(stmt).first()
+    .order_by(table_of(Screening).c.created_at.desc())
+    .limit(1)
+)
+
+
+def last_screened_at(db: Session, patient_id: int) -> datetime | None:
+    """When the patient last answered a whole screening (full, or the short re-screen), in UTC.
+
+    A Core statement built once: every morning check-in asks it."""
+    found = db.connection().execute(_LAST_SCREENED, {"patient_id": patient_id}).scalar()
     return _utc(found) if found is not None else None
 
 
