@@ -18,7 +18,7 @@ from sciatica_coach.storage.safety import RECHECK_REASON, open_locks, recheck_du
 from sciatica_coach.storage.sessions import list_sessions
 
 Invoke = Callable[..., Result]
-FAST = ("--speed", "10000", "--no-speech", "--pain", "2,3")
+FAST = ("--speed", "10000", "--no-speech", "--pain", "2,3", "--reach", "none,none")
 CONTENT = load_red_flags()
 LIBRARY = load_library()
 SHORT = [item.id for item in CONTENT.questions("short")]
