@@ -19,6 +19,7 @@ from sciatica_coach.domain.adaptation import (
     ExerciseOutcome,
     MorningEvent,
     RuleBook,
+    SbiEvent,
     accept_offer,
     adapt,
 )
@@ -159,7 +160,9 @@ def build_demo(library: Library, book: RuleBook, today: date, days: int = 21) ->
         steps.append(DemoMorning(_at(day, MORNING_AT), morning))
         feed([MorningEvent(_at(day, MORNING_AT), morning)])
         if index % 7 == 0 or index == days - 1:
-            steps.append(DemoSbi(_at(day, SBI_AT), _sbi_answers(fraction)))
+            answers = _sbi_answers(fraction)
+            steps.append(DemoSbi(_at(day, SBI_AT), answers))
+            feed([SbiEvent(_at(day, SBI_AT), sum(answers.values()))])
         for offer in plan.offers:
             steps.append(DemoOffer(_at(day, OFFER_AT), offer.rule_id, accept=True))
             result = accept_offer(plan, offer.rule_id, book, library, _at(day, OFFER_AT))

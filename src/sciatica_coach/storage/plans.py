@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import (
     AdaptivePlan,
+    Advice,
     Change,
     Event,
     ExerciseOutcome,
     MorningEvent,
     RuleBook,
+    SbiEvent,
     accept_offer,
     adapt,
     decline_offer,
@@ -112,16 +114,24 @@ def current_prescription(db: Session, patient_id: int, library: Library) -> Pres
 
 
 def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> list[tuple[str, Event]]:
-    """Unread events in time order: quick checks after exercises, stops for pain, and morning check-ins."""
+    """Unread events in time order: quick checks after exercises, stops for pain, morning check-ins and SBIs."""
     found: list[tuple[datetime, str, Event]] = []
-    checks = select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.kind.in_(("post-exercise", "morning")))
+    checks = select(CheckIn).where(
+        CheckIn.patient_id == patient_id, CheckIn.kind.in_(("post-exercise", "morning", "sbi"))
+    )
     if cursor.at is not None:
         checks = checks.where(CheckIn.created_at >= cursor.at)
     for row in db.scalars(checks.order_by(CheckIn.created_at, CheckIn.id)):
         at, key = as_utc(row.created_at), f"checkin:{row.id}"
         if not cursor.unread(key, at):
             continue
-        event = _morning_event(row, at) if row.kind == "morning" else _outcome_event(db, row, at)
+        event: Event | None
+        if row.kind == "sbi":
+            event = SbiEvent(at, row.score) if row.score is not None else None
+        elif row.kind == "morning":
+            event = _morning_event(row, at)
+        else:
+            event = _outcome_event(db, row, at)
         if event is not None:
             found.append((at, key, event))
     stops = select(ExerciseSession).where(
@@ -184,10 +194,12 @@ def _stop_events(session: ExerciseSession, at: datetime) -> list[ExerciseOutcome
 
 @dataclass(frozen=True)
 class Applied:
-    """What one run of the rules did: changes (saved) and decisions to hold a dose (shown, not saved)."""
+    """What one run of the rules did: changes (saved), decisions to hold a dose (shown, not saved), and the advice
+    after the last event read (None when there was nothing new to read)."""
 
     changes: tuple[Change, ...] = ()
     holds: tuple[Change, ...] = ()
+    advice: Advice | None = None
 
 
 def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> Applied:
@@ -202,7 +214,7 @@ def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleB
     for key, event in events:
         cursor = cursor.advance(key, event.at)
     _save(db, row, result.plan, cursor, result.changes, ACTOR_RULES)
-    return Applied(result.changes, result.holds)
+    return Applied(result.changes, result.holds, result.advice)
 
 
 def respond_to_offer(

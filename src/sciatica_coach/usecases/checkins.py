@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sciatica_coach.domain.adaptation import AdaptivePlan, Change
+from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, Change, advice_of, screening_advice, worst
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
@@ -29,6 +29,7 @@ class MorningOutcome:
     applied: Applied
     plan: AdaptivePlan
     gate: Gate | None
+    advice: Advice  # what to do today: the safety questions' advice wins, then the rules'
 
 
 def morning_checkin(
@@ -67,13 +68,15 @@ def morning_checkin(
             save_morning_checkin(db, patient_id, check, at)
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         trend = classify_change(before, check.symptoms) if before is not None and check is not None else None
+        plan = current_plan(db, patient_id, catalog.library)
         return MorningOutcome(
             saved=check is not None,
             screening=result,
             trend=trend,
             applied=applied,
-            plan=current_plan(db, patient_id, catalog.library),
+            plan=plan,
             gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
+            advice=worst([screening_advice(result), applied.advice or advice_of(plan.notes, catalog.rules)]),
         )
 
 
@@ -91,6 +94,7 @@ def weekly_sbi(store: Store, catalog: Catalog, patient_id: int, answers: Mapping
     with store.write(patient_id) as db:
         previous = latest_checkin(db, patient_id, "sbi")
         save_sbi(db, patient_id, score)
+        apply_adaptation(db, patient_id, catalog.library, catalog.rules)  # the SBI feeds the 6-week review
         return SbiOutcome(score, previous.score if previous is not None else None)
 
 

@@ -7,12 +7,13 @@ step changes nothing, and a step out of order is refused, so reps are never coun
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from sciatica_coach.domain.adaptation import Advice
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
 from sciatica_coach.domain.engine.record import SessionRecord, rep_start
@@ -43,6 +44,7 @@ class SessionView:
     position: int
     script: list[Phase]
     record: SessionRecord
+    advice: Advice | None = None  # after a check or stop the rules ran on: what to do today
 
     @property
     def resume(self) -> int:
@@ -127,7 +129,8 @@ def answer_check(
     store: Store, catalog: Catalog, patient_id: int, session_id: str, index: int, report: SymptomCheck
 ) -> SessionView:
     """Answer the symptom check at step `index`: saved on the record and as a check-in; after an exercise the rules
-    run on it. A repeat changes nothing."""
+    run on it (the answer then carries today's advice). A repeat changes nothing."""
+    advice: list[Advice | None] = []
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
         when = flow.answer_check(index, report)
@@ -135,10 +138,11 @@ def answer_check(
             return False
         record_exercise_check(db, patient_id, row.id, flow.script[index].exercise_id, when, report)
         if when == "after":
-            apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+            advice.append(apply_adaptation(db, patient_id, catalog.library, catalog.rules).advice)
         return True
 
-    return _change(store, patient_id, session_id, act, gated=True)
+    view = _change(store, patient_id, session_id, act, gated=True)
+    return replace(view, advice=advice[-1]) if advice else view
 
 
 def skip_exercise(
@@ -158,17 +162,19 @@ def skip_exercise(
 
 def stop_for_pain(store: Store, catalog: Catalog, patient_id: int, session_id: str) -> SessionView:
     """End the session because it hurts (always allowed, even while exercise is blocked); the rules run on it.
-    Stopping a session already stopped changes nothing."""
+    Stopping a session already stopped changes nothing. The answer carries today's advice."""
+    advice: list[Advice | None] = []
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
         if flow.record.status == "stopped":
             return False
         flow.stop_for_pain()
         save_progress(db, row, flow.position, flow.record)
-        apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+        advice.append(apply_adaptation(db, patient_id, catalog.library, catalog.rules).advice)
         return True
 
-    return _change(store, patient_id, session_id, act, gated=False)
+    view = _change(store, patient_id, session_id, act, gated=False)
+    return replace(view, advice=advice[-1]) if advice else view
 
 
 def save_camera_results(

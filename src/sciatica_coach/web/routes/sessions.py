@@ -20,6 +20,7 @@ from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import GATED, INVALID, problem
+from sciatica_coach.web.routes.checkins import AdviceView
 from sciatica_coach.web.session_summary import summarize
 
 router = APIRouter()
@@ -64,6 +65,7 @@ class SessionState(BaseModel):
     resume: int
     total: int
     record: dict[str, Any]
+    advice: AdviceView | None = None  # after an answer the rules ran on: what to do today
 
 
 class SessionDetail(SessionState):
@@ -92,6 +94,7 @@ def _state(view: use.SessionView) -> SessionState:
         resume=view.resume,
         total=len(view.script),
         record=view.record.to_dict(),
+        advice=AdviceView(**view.advice.to_dict()) if view.advice is not None else None,
     )
 
 
