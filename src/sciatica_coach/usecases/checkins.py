@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, Change, advice_of, screening_advice, worst
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
@@ -14,7 +16,7 @@ from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
 from sciatica_coach.domain.screening import ScreeningResult, parse_answers
 from sciatica_coach.storage.checkins import checkin_symptoms, latest_checkin, save_morning_checkin, save_sbi
 from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, respond_to_offer
-from sciatica_coach.storage.safety import Gate, exercise_gate, record_screening
+from sciatica_coach.storage.safety import Gate, exercise_gate, lock_is_emergency, open_locks, record_screening
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.errors import Invalid
 
@@ -76,8 +78,23 @@ def morning_checkin(
             applied=applied,
             plan=plan,
             gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
-            advice=worst([screening_advice(result), applied.advice or advice_of(plan.notes, catalog.rules)]),
+            advice=worst(
+                [
+                    screening_advice(result) or lock_advice(db, patient_id),
+                    applied.advice or advice_of(plan.notes, catalog.rules),
+                ]
+            ),
         )
+
+
+def lock_advice(db: Session, patient_id: int) -> Advice | None:
+    """While an earlier warning sign keeps exercise locked, its advice still stands (None when nothing is locked)."""
+    locks = open_locks(db, patient_id)
+    if not locks:
+        return None
+    emergency = [lock for lock in locks if lock_is_emergency(db, lock)]
+    worst_lock = (emergency or locks)[0]
+    return screening_advice(ScreeningResult(red_flag=True, emergency=bool(emergency), message=worst_lock.reason))
 
 
 @dataclass(frozen=True)
