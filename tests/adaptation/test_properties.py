@@ -155,12 +155,14 @@ def test_press_ups_that_peripheralize_always_stop(book: RuleBook, library: Libra
 
 
 def worse(before: SymptomCheck, after: SymptomCheck) -> bool:
-    """Any symptom higher, or further down either leg, than the morning before."""
+    """Symptoms further down either leg, leg pain higher, or back pain higher than the morning before (back pain
+    rising by less than 3 while leg pain falls is how centralizing looks, not getting worse)."""
     further = any(
         REACH_LEVELS.index(a) > REACH_LEVELS.index(b)
         for a, b in ((after.left_reach, before.left_reach), (after.right_reach, before.right_reach))
     )
-    return further or after.leg > before.leg or after.back > before.back
+    back_up = after.back > before.back and (after.leg >= before.leg or after.back - before.back >= 3)
+    return further or after.leg > before.leg or back_up
 
 
 @FAST

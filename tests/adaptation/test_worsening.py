@@ -311,3 +311,17 @@ def test_saved_states_from_before_these_rules_still_load(library: Library, book:
     result = adapt(plan, [day_morning(5, s(2, 2, "thigh"))], book, library)
     assert reps_of(result.plan) == {"hip-hinge": 7}
     assert AdaptivePlan.from_dict(result.plan.to_dict()) == result.plan
+
+
+def test_back_pain_rising_while_leg_pain_falls_is_centralizing_not_worse(library: Library, book: RuleBook) -> None:
+    plan = plan_with(library, prone_press_up=6)
+    days = [(2, 6, "below-knee"), (3, 5, "thigh"), (4, 4, "thigh"), (5, 3, "buttock")]
+    events = []
+    for day, (back, leg, reach) in enumerate(days):
+        events += [
+            day_morning(day, s(back, leg, reach)),
+            day_outcome(day, "prone-press-up", s(back, leg, reach), s(back + 1, leg - 1, reach)),
+        ]
+    results = run_days(plan, events, book, library)
+    assert all(r.advice is not None and r.advice.level == "continue" for r in results[::2])
+    assert reps_of(results[-1].plan) == {"prone-press-up": 9}  # built up each settled morning

@@ -154,7 +154,8 @@ def _morning_event(row: CheckIn, at: datetime) -> MorningEvent | None:
     symptoms = checkin_symptoms(row)
     if symptoms is None:
         return None
-    return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)))
+    red_flag = bool((row.answers or {}).get("red_flag"))  # saved with a warning sign answered "yes"
+    return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), red_flag)
 
 
 def _outcome_event(db: Session, row: CheckIn, at: datetime) -> ExerciseOutcome | None:

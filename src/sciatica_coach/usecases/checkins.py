@@ -67,7 +67,9 @@ def morning_checkin(
         result = record_screening(db, patient_id, "short", flags, catalog.red_flags)
         applied = Applied()
         if check is not None:
-            save_morning_checkin(db, patient_id, check, at)
+            row = save_morning_checkin(db, patient_id, check, at)
+            if result.red_flag:
+                row.answers = {"red_flag": True}  # the rules build nothing up on this morning
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         trend = classify_change(before, check.symptoms) if before is not None and check is not None else None
         plan = current_plan(db, patient_id, catalog.library)

@@ -223,9 +223,9 @@ def _after_exercise(work: _Work, outcome: ExerciseOutcome, book: RuleBook, libra
     if escalating:
         work.note(book, _worsening_advice(work), why=book.why["spreading"])
     elif peripheral:
-        work.note(book, "spread-in-session", exercises=_name(library, exercise_id))
+        work.note(book, "spread-in-session", exercises=_names(library, [exercise_id]))
     if light == "red":
-        work.note(book, "too-much-in-session", exercises=_name(library, exercise_id))
+        work.note(book, "too-much-in-session", exercises=_names(library, [exercise_id]))
 
 
 def _spreads(before: SymptomCheck, after: SymptomCheck) -> bool:
@@ -292,7 +292,10 @@ def _compare(work: _Work, event: MorningEvent, book: RuleBook) -> _Morning:
     spread = _spreads(prev, now)
     peripheral = classify_change(prev, now, *_thresholds(book)).effect == "peripheralizing"
     back_jump = now.back - prev.back >= book.worsening.back_pain_jump and now.leg >= prev.leg
-    rise = spread or now.leg > prev.leg or now.back > prev.back
+    # Back pain rising while leg pain falls (nothing spreading) is how centralizing looks, not getting worse,
+    # unless back pain jumps by `week_rise` or more overnight.
+    centralizing = now.leg < prev.leg and now.back - prev.back < book.worsening.week_rise
+    rise = spread or now.leg > prev.leg or (now.back > prev.back and not centralizing)
     return _Morning(spread, peripheral or back_jump, rise, nerve, new_nerve)
 
 
@@ -336,7 +339,7 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
     involved = list(dict.fromkeys([*work.involved, *done]))
     # Exercises done while getting worse stop; with none done, the whole program stops until a clinician has seen it.
     to_stop = set(involved or [item.exercise_id for item in work.items]) if escalating else set()
-    blocked = escalating or morning.rise or morning.worse or morning.nerve or window_spread
+    blocked = escalating or morning.rise or morning.worse or morning.nerve or window_spread or event.red_flag
     work.notes = []  # today's advice starts afresh with this morning
     stopped: list[str] = []
     stepped_down = False
@@ -362,7 +365,7 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
             elif rule.action.do == "change-reps" and rule.action.reps_change < 0:
                 stepped_down = True
             break
-    settled = not (morning.rise or morning.worse or morning.nerve or window_spread)
+    settled = not (morning.rise or morning.worse or morning.nerve or window_spread or event.red_flag)
     work.involved = [] if settled and not escalating else [e for e in involved if work.index(e) is not None]
     if not settled:
         work.offers = []  # an offer to build up is withdrawn on a morning that is not settled
@@ -525,7 +528,7 @@ def _apply(work: _Work, rule: Rule, exercise_id: str, at: datetime, library: Lib
             flag = ReviewFlag(rule.id, exercise_id, reason, at.isoformat(), status, item.reps, item.hold_seconds)
             work.reviews.append(flag)
             if status == "paused":
-                work.note(book, "paused-for-review", exercises=_name(library, exercise_id))
+                work.note(book, "paused-for-review", exercises=_names(library, [exercise_id]))
         record(None, item.reps)
     elif action.do == "offer-switch" and action.to is not None:
         if any(o.rule_id == rule.id and o.exercise_id == exercise_id for o in work.offers):

@@ -31,10 +31,11 @@ class ExerciseOutcome:
 
 @dataclass(frozen=True)
 class MorningEvent:
-    """A morning check-in."""
+    """A morning check-in (`red_flag`: a warning sign was answered "yes" at the same time)."""
 
     at: datetime
     check: MorningCheck
+    red_flag: bool = False
 
 
 @dataclass(frozen=True)
