@@ -365,8 +365,11 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
             elif rule.action.do == "change-reps" and rule.action.reps_change < 0:
                 stepped_down = True
             break
-    settled = not (morning.rise or morning.worse or morning.nerve or window_spread or event.red_flag)
-    work.involved = [] if settled and not escalating else [e for e in involved if work.index(e) is not None]
+    # Settled: this morning is no worse than the one before, without nerve signs or a warning sign (spreading
+    # during yesterday's exercises blocked today's step ups above; it does not hold back the rest of today).
+    settled = not (morning.rise or morning.worse or morning.nerve or event.red_flag)
+    calm = settled and not window_spread and not escalating
+    work.involved = [] if calm else [e for e in involved if work.index(e) is not None]
     if not settled:
         work.offers = []  # an offer to build up is withdrawn on a morning that is not settled
     if morning.rise or morning.worse or window_spread:
