@@ -229,7 +229,24 @@ def test_nerve_signs_block_progression_and_new_ones_say_contact_today(library: L
     new, still = results[2].advice, results[4].advice
     assert new is not None and new.level == "contact-clinician" and new.reasons == ("new-nerve-signs",)
     assert "contact them today" in new.text
-    assert still is not None and still.reasons == ("nerve-signs-hold",) and "nothing is built up" in still.text
+    assert still is not None and still.reasons == ("nerve-signs-hold",)
+    assert "While your leg feels weak, nothing in your program is built up." in still.text
+
+
+def test_numbness_that_has_been_there_all_along_does_not_hold_the_program_back(
+    library: Library, book: RuleBook
+) -> None:
+    plan = plan_with(library, hip_hinge=6)
+    events = [
+        day_morning(0, s(2, 2), numbness=True),
+        day_outcome(0, "hip-hinge", s(2, 2), s(2, 2)),
+        day_morning(1, s(2, 2), numbness=True),
+    ]
+    result = run_days(plan, events, book, library)[-1]
+    assert reps_of(result.plan) == {"hip-hinge": 7}
+    assert result.advice is not None and result.advice.reasons == ("nerve-signs-hold",)
+    new = run_days(plan, [*events[:2], day_morning(1, s(2, 2), numbness=True, weakness=True)], book, library)[-1]
+    assert reps_of(new.plan) == {"hip-hinge": 6} and new.advice is not None and new.advice.level == "contact-clinician"
 
 
 def test_the_days_advice_never_drops_to_carry_on_after_a_worse_morning(library: Library, book: RuleBook) -> None:

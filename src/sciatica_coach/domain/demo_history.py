@@ -108,8 +108,8 @@ def _morning_symptoms(fraction: float, flared: bool) -> MorningCheck:
     leg = 5 - round(3.5 * fraction)
     back = 3 if 0.3 <= fraction < 0.7 else 2
     level = 3 if fraction < 0.2 else 2 if fraction < 0.5 else 1 if fraction < 0.8 else 0
-    if flared:
-        leg, level = leg + 2, level + 1
+    if flared:  # a small flare: leg pain up one, so nothing is built up that day
+        leg += 1
     return MorningCheck(SymptomCheck(back, leg, _reach(level), "none"), numbness=fraction < 0.5, weakness=False)
 
 

@@ -339,7 +339,9 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
     involved = list(dict.fromkeys([*work.involved, *done]))
     # Exercises done while getting worse stop; with none done, the whole program stops until a clinician has seen it.
     to_stop = set(involved or [item.exercise_id for item in work.items]) if escalating else set()
-    blocked = escalating or morning.rise or morning.worse or morning.nerve or window_spread or event.red_flag
+    # Numbness or weakness blocks building up the day it is new; weakness for as long as it lasts.
+    nerve_block = morning.new_nerve or event.check.weakness
+    blocked = escalating or morning.rise or morning.worse or nerve_block or window_spread or event.red_flag
     work.notes = []  # today's advice starts afresh with this morning
     stopped: list[str] = []
     stepped_down = False
@@ -367,7 +369,7 @@ def _next_morning(work: _Work, event: MorningEvent, book: RuleBook, library: Lib
             break
     # Settled: this morning is no worse than the one before, without nerve signs or a warning sign (spreading
     # during yesterday's exercises blocked today's step ups above; it does not hold back the rest of today).
-    settled = not (morning.rise or morning.worse or morning.nerve or event.red_flag)
+    settled = not (morning.rise or morning.worse or nerve_block or event.red_flag)
     calm = settled and not window_spread and not escalating
     work.involved = [] if calm else [e for e in involved if work.index(e) is not None]
     if not settled:
