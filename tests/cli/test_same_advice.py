@@ -144,3 +144,12 @@ def test_the_page_the_json_the_terminal_and_the_simulator_give_the_same_advice(
     level, text = found["json"]
     assert level == "contact-clinician"
     assert "You have been worse two mornings running." in text and "contact your clinician today" in text
+
+
+def test_with_every_exercise_stopped_the_today_page_says_so(database_url: str) -> None:
+    _history(database_url)
+    with _client(database_url) as client:
+        assert client.post("/api/checkins/morning", json={**TODAY, "red_flags": all_no("short")}).status_code == 201
+        page = client.get("/").text
+    assert "Every exercise is out of your program until a clinician has reviewed it." in page
+    assert 'disabled aria-describedby="nothing-today"' in page
