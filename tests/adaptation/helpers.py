@@ -34,3 +34,20 @@ def plan_with(library: Library, **reps: int) -> AdaptivePlan:
     """A plan holding exactly the given exercises (keyword names use _ for -) at the given reps."""
     items = tuple(prescribe(library, name.replace("_", "-"), count) for name, count in reps.items())
     return AdaptivePlan(prescription=Prescription(items=items))
+
+
+def at_day(day: int, hour: int = 8) -> datetime:
+    """`hour` o'clock on day `day` (day 0 is T0's day)."""
+    return T0.replace(hour=hour) + timedelta(days=day)
+
+
+def day_morning(day: int, symptoms: SymptomCheck, numbness: bool = False, weakness: bool = False) -> MorningEvent:
+    """The morning check-in of day `day`, at 8 o'clock."""
+    return MorningEvent(at_day(day), MorningCheck(symptoms, numbness=numbness, weakness=weakness))
+
+
+def day_outcome(
+    day: int, exercise_id: str, before: SymptomCheck | None, after: SymptomCheck | None, stopped: bool = False
+) -> ExerciseOutcome:
+    """An exercise done at 10 o'clock on day `day`."""
+    return ExerciseOutcome(at_day(day, 10), exercise_id, before, after, stopped)

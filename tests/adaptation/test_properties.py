@@ -15,10 +15,12 @@ from sciatica_coach.domain.adaptation import (
     ExerciseOutcome,
     MorningEvent,
     RuleBook,
+    SbiEvent,
     accept_offer,
     adapt,
     decline_offer,
 )
+from sciatica_coach.domain.adaptation.rules import ADVICE_LEVELS
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.domain.engine.prescription import Prescription, prescribe
@@ -37,7 +39,7 @@ def histories(draw: st.DrawFn) -> list[Event | str]:
     steps: list[Event | str] = []
     for minute in range(draw(st.integers(min_value=0, max_value=40))):
         at = T0 + timedelta(hours=minute)
-        kind = draw(st.sampled_from(["outcome", "outcome", "outcome", "morning", "answer"]))
+        kind = draw(st.sampled_from(["outcome", "outcome", "outcome", "morning", "answer", "sbi"]))
         if kind == "outcome":
             before = draw(st.none() | symptoms)
             after = draw(st.none() | symptoms)
@@ -45,6 +47,8 @@ def histories(draw: st.DrawFn) -> list[Event | str]:
             steps.append(ExerciseOutcome(at, draw(st.sampled_from(EXERCISES)), before, after, stopped))
         elif kind == "morning":
             steps.append(MorningEvent(at, MorningCheck(draw(symptoms), draw(st.booleans()), draw(st.booleans()))))
+        elif kind == "sbi":
+            steps.append(SbiEvent(at, draw(st.integers(min_value=0, max_value=24))))
         else:
             steps.append(draw(st.sampled_from(["accept", "decline"])))
     return steps
@@ -148,3 +152,100 @@ def test_press_ups_that_peripheralize_always_stop(book: RuleBook, library: Libra
     result = adapt(plan, [ExerciseOutcome(T0, "prone-press-up", before, after)], book, library)
     stopped = result.plan.item("prone-press-up") is None
     assert stopped == (spread or after.leg - before.leg >= book.classification.leg_pain_rise)
+
+
+def worse(before: SymptomCheck, after: SymptomCheck) -> bool:
+    """Symptoms further down either leg, leg pain higher, or back pain higher than the morning before (back pain
+    rising by less than 3 while leg pain falls is how centralizing looks, not getting worse)."""
+    further = any(
+        REACH_LEVELS.index(a) > REACH_LEVELS.index(b)
+        for a, b in ((after.left_reach, before.left_reach), (after.right_reach, before.right_reach))
+    )
+    back_up = after.back > before.back and (after.leg >= before.leg or after.back - before.back >= 3)
+    return further or after.leg > before.leg or back_up
+
+
+@FAST
+@given(plan=start_plans(), steps=histories())
+def test_a_day_worse_than_the_day_before_never_increases_a_dose(book: RuleBook, library: Library, plan, steps) -> None:  # type: ignore[no-untyped-def]
+    last: SymptomCheck | None = None
+    worse_day = False
+    for step in steps:
+        if isinstance(step, MorningEvent):
+            worse_day = last is not None and worse(last, step.check.symptoms)
+            last = step.check.symptoms
+        plan, changes = run(plan, [step], book, library)
+        if not worse_day:
+            continue
+        assert not plan.offers
+        for change in changes:
+            assert change.action != "accept-offer"
+            if change.before is not None and change.after is not None:
+                same = change.before.exercise_id == change.after.exercise_id
+                assert not same or change.after.reps <= change.before.reps, change
+
+
+@st.composite
+def daily_histories(draw: st.DrawFn) -> list[Event]:
+    """One morning a day (each often worse than the one before), with sessions of any exercise in between."""
+    events: list[Event] = []
+    now = draw(symptoms)
+    for day in range(draw(st.integers(min_value=4, max_value=12))):
+        at = T0 + timedelta(days=day)
+        if draw(st.booleans()):  # a worse morning
+            left = REACH_LEVELS[min(4, REACH_LEVELS.index(now.left_reach) + draw(st.integers(0, 1)))]
+            now = SymptomCheck(
+                min(10, now.back + draw(st.integers(0, 2))),
+                min(10, now.leg + draw(st.integers(0, 2))),
+                left,
+                now.right_reach,
+            )
+        else:
+            now = draw(symptoms)
+        events.append(MorningEvent(at, MorningCheck(now, draw(st.booleans()), draw(st.booleans()))))
+        for minute in range(draw(st.integers(min_value=0, max_value=3))):
+            before, after = draw(st.none() | symptoms), draw(symptoms)
+            events.append(
+                ExerciseOutcome(
+                    at + timedelta(hours=2, minutes=minute), draw(st.sampled_from(EXERCISES)), before, after
+                )
+            )
+    return events
+
+
+@FAST
+@given(plan=start_plans(), events=daily_histories())
+def test_three_worse_mornings_in_a_row_always_reach_contact_clinician(
+    book: RuleBook, library: Library, plan, events
+) -> None:  # type: ignore[no-untyped-def]
+    levels: list[tuple[bool, int]] = []  # per morning: worse than the one before?, highest advice level that day
+    last: SymptomCheck | None = None
+    for event in events:
+        result = adapt(plan, [event], book, library)
+        plan = result.plan
+        assert result.advice is not None
+        if isinstance(event, MorningEvent):
+            levels.append((last is not None and worse(last, event.check.symptoms), result.advice.rank))
+            last = event.check.symptoms
+        else:
+            levels[-1] = (levels[-1][0], max(levels[-1][1], result.advice.rank))
+        if any(n.id == "paused-reminder" for n in plan.notes):
+            assert plan.reviews
+    contact = ADVICE_LEVELS.index("contact-clinician")
+    for start in range(len(levels) - 2):
+        run_of_three = levels[start : start + 3]
+        if all(was_worse for was_worse, _ in run_of_three):
+            assert max(level for _, level in run_of_three) >= contact, levels
+
+
+@FAST
+@given(plan=start_plans(), events=daily_histories())
+def test_advice_is_never_carry_on_on_a_worse_morning(book: RuleBook, library: Library, plan, events) -> None:  # type: ignore[no-untyped-def]
+    last: SymptomCheck | None = None
+    for event in events:
+        result = adapt(plan, [event], book, library)
+        plan = result.plan
+        if isinstance(event, MorningEvent):
+            if last is not None and worse(last, event.check.symptoms):
+                assert result.advice is not None and result.advice.level != "continue"
+            last = event.check.symptoms

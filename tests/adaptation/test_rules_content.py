@@ -35,8 +35,8 @@ def test_packaged_rules_load_and_every_rule_has_a_reason(library: Library) -> No
             lambda d: d["rules"][0].update(when="after-exercise", condition={"test": "light", "light": "red"}),
             r"field 'rules.0'.*cannot be used after-exercise",
         ),
-        (lambda d: d["rules"][1]["action"].pop("to"), r"field 'rules.1.action'.*'to' is needed"),
-        (lambda d: d["rules"][1].update(reason="Switched to {variant}, sorry about that."), "unknown placeholder"),
+        (lambda d: d["rules"][2]["action"].pop("to"), r"field 'rules.2.action'.*'to' is needed"),
+        (lambda d: d["rules"][2].update(reason="Switched to {variant}, sorry about that."), "unknown placeholder"),
         (lambda d: d["rules"].append(d["rules"][0]), "rule ids must be unique"),
         (lambda d: d["traffic_light"].update(fine_max=6), "fine_max must be below acceptable_max"),
         (lambda d: d["rules"][0].update(surprise=1), r"field 'rules.0.surprise'"),
@@ -52,7 +52,7 @@ def test_bad_rules_name_file_and_field(tmp_path: Path, edit: Any, message: str) 
     ("edit", "message"),
     [
         (lambda d: d["rules"][0].update(exercise="toe-touch"), r"field 'rules.0.exercise': unknown exercise"),
-        (lambda d: d["rules"][1]["action"].update(to="hip-hinge"), "is not a variant of"),
+        (lambda d: d["rules"][2]["action"].update(to="hip-hinge"), "is not a variant of"),
     ],
 )
 def test_rules_are_cross_checked_against_the_exercises(

@@ -142,16 +142,20 @@ def test_offers_are_answered_and_saved(factory: sessionmaker[Session], library: 
         session_id = _new_session(db, patient_id, library)
         record_exercise_check(db, patient_id, session_id, "nerve-glide", "before", SymptomCheck(2, 3, "thigh"))
         record_exercise_check(db, patient_id, session_id, "nerve-glide", "after", SymptomCheck(2, 5, "thigh"))
-        for _ in range(3):
+        calm = MorningCheck(SymptomCheck(2, 3, "thigh"), False, False)
+        save_morning_checkin(db, patient_id, calm, at=datetime.now(UTC) + timedelta(hours=12))  # no spread since
+        for day in range(1, 4):  # low pain on 3 different days earns the offer
             session_id = _new_session(db, patient_id, library)
             check = SymptomCheck(2, 3, "thigh")
-            record_exercise_check(db, patient_id, session_id, "nerve-glide-bent-knee", "before", check)
-            record_exercise_check(db, patient_id, session_id, "nerve-glide-bent-knee", "after", check)
+            for when in ("before", "after"):
+                row = record_exercise_check(db, patient_id, session_id, "nerve-glide-bent-knee", when, check)
+                row.created_at = datetime.now(UTC) + timedelta(days=day)
         apply_adaptation(db, patient_id, library)
         assert [o.to for o in current_plan(db, patient_id, library).offers] == ["nerve-glide"]
         with pytest.raises(OfferError):
             respond_to_offer(db, patient_id, library, "press-up-progress", accept=True)
-        change = respond_to_offer(db, patient_id, library, "nerve-glide-offer-straight-leg", accept=True)
+        later = datetime.now(UTC) + timedelta(days=4)
+        change = respond_to_offer(db, patient_id, library, "nerve-glide-offer-straight-leg", accept=True, at=later)
         assert change.action == "accept-offer"
     with factory() as db:
         assert current_prescription(db, patient_id, library).items[0].exercise_id == "nerve-glide"

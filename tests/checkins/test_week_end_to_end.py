@@ -63,34 +63,23 @@ def test_a_week_of_check_ins_changes_the_plan_for_stated_reasons(
     assert "nerve-glide-bent-knee" in items(client)  # switched straight after the glide spread the symptoms
 
     second = morning(client, leg=3, reach="buttock")
-    assert {c["rule_id"] for c in second["changes"]} == {"press-up-progress", "traffic-light-progress"}
-    assert items(client) == {"nerve-glide-bent-knee": 5, "prone-press-up": 6, "hip-hinge": 6}
+    # The glide spread symptoms since the last morning: nothing is built up today, whatever else went well.
+    assert second["changes"] == [] and {c["rule_id"] for c in second["holds"]} == {"unsettled-hold"}
+    assert second["advice"]["level"] == "continue"  # this morning itself is better than the one before
+    assert items(client) == {"nerve-glide-bent-knee": 5, "prone-press-up": 5, "hip-hinge": 5}
 
-    for _ in range(3):  # three calm days on the bent knee
+    for _ in range(3):  # three calm sessions on the bent knee, each followed by a settled morning
         assert drive.play_session(settled)[0] == "nerve-glide-bent-knee"
-        morning(client, leg=2, reach="buttock")
+        assert morning(client, leg=2, reach="buttock")["advice"]["level"] == "continue"
     plan = client.get("/api/plan").json()
-    assert [offer["to"] for offer in plan["plan"]["offers"]] == ["Sciatic nerve glide"]
-    assert items(client) == {"nerve-glide-bent-knee": 8, "prone-press-up": 9, "hip-hinge": 9}
+    assert plan["plan"]["offers"] == []  # low pain on 3 different days is needed; these were all today
+    assert items(client) == {"nerve-glide-bent-knee": 8, "prone-press-up": 8, "hip-hinge": 8}
 
     page = client.get("/plan", headers={"accept": "text/html"}).text
-    assert "Try the sciatic nerve glide again?" in page
     assert "We have switched you to the sciatic nerve glide, bent knee" in page
     assert "we have added one, to 6 press-ups, building toward 10 small press-ups" in page
     assert "Pain during the hip hinge stayed low (3 or less)" in page
-    assert "You can try the straight-leg glide again, starting at 5 per leg" in page
-
-    accepted = client.post(
-        "/plan/offers/nerve-glide-offer-straight-leg", data={"answer": "accept"}, follow_redirects=False
-    )
-    assert accepted.status_code == 303
-    assert items(client) == {"nerve-glide": 5, "prone-press-up": 9, "hip-hinge": 9}
-    assert drive.play_session(settled)[0] == "nerve-glide"
-    today = client.get("/", headers={"accept": "text/html"}).text
-    assert "9 reps" in today
 
     changes = list(reversed(client.get("/api/plan").json()["changes"]))
     assert changes[0]["rule_id"] == "nerve-glide-to-bent-knee"
-    actions = [c["action"] for c in changes if c["rule_id"] == "nerve-glide-offer-straight-leg"]
-    assert actions == ["offer-switch", "accept-offer"] and changes[-1]["action"] == "accept-offer"
     assert all(c["reason"] for c in changes)

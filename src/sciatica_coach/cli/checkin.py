@@ -9,10 +9,11 @@ from rich.markup import escape
 
 from sciatica_coach.cli.common import console, fail, load_content, load_settings, open_store
 from sciatica_coach.cli.screen import RED_FLAG_EXIT_CODE, ask_yes_no, show_result
-from sciatica_coach.domain.adaptation import Change, OfferError
+from sciatica_coach.domain.adaptation import Advice, Change, OfferError
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import CheckinContent, CheckinError
 from sciatica_coach.domain.content import Library
+from sciatica_coach.domain.wording import ADVICE_WORDS
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases import checkins as use
 from sciatica_coach.usecases.errors import Invalid
@@ -59,6 +60,23 @@ def _morning_answers(content: CheckinContent) -> dict[str, object]:
     }
 
 
+ADVICE_STYLES = {
+    "continue": "green",
+    "ease-off": "yellow",
+    "contact-clinician": "bold yellow",
+    "urgent": "bold red",
+    "emergency": "bold red",
+}
+
+
+def print_advice(advice: Advice) -> None:
+    """Today's advice: its level in words, then the text."""
+    console.print()
+    style = ADVICE_STYLES[advice.level]
+    console.print(f"[{style}]Today's advice: {escape(ADVICE_WORDS[advice.level])}[/] ({advice.level})")
+    console.print(escape(advice.text))
+
+
 def _print_changes(title: str, changes: Sequence[Change], library: Library) -> None:
     if not changes:
         return
@@ -82,6 +100,7 @@ def _morning(store: Store, catalog: Catalog) -> None:
         fail(f"the check-in was not saved: {exc}")
     if outcome.screening.red_flag:  # a red flag wins over everything else
         show_result(outcome.screening, red_flags)
+        print_advice(outcome.advice)
         raise typer.Exit(RED_FLAG_EXIT_CODE)
     library = catalog.library
     console.print()
@@ -93,6 +112,7 @@ def _morning(store: Store, catalog: Catalog) -> None:
     _print_changes("Kept the same:", applied.holds, library)
     if not applied.changes and not applied.holds:
         console.print("No changes to your program today.")
+    print_advice(outcome.advice)
     for offer in outcome.plan.offers:
         console.print(escape(offer.reason))
         accept = ask_yes_no(f"Try the {library.exercise(offer.to).name.lower()} again?")

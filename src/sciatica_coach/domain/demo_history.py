@@ -19,6 +19,7 @@ from sciatica_coach.domain.adaptation import (
     ExerciseOutcome,
     MorningEvent,
     RuleBook,
+    SbiEvent,
     accept_offer,
     adapt,
 )
@@ -107,8 +108,8 @@ def _morning_symptoms(fraction: float, flared: bool) -> MorningCheck:
     leg = 5 - round(3.5 * fraction)
     back = 3 if 0.3 <= fraction < 0.7 else 2
     level = 3 if fraction < 0.2 else 2 if fraction < 0.5 else 1 if fraction < 0.8 else 0
-    if flared:
-        leg, level = leg + 2, level + 1
+    if flared:  # a small flare: leg pain up one, so nothing is built up that day
+        leg += 1
     return MorningCheck(SymptomCheck(back, leg, _reach(level), "none"), numbness=fraction < 0.5, weakness=False)
 
 
@@ -159,7 +160,9 @@ def build_demo(library: Library, book: RuleBook, today: date, days: int = 21) ->
         steps.append(DemoMorning(_at(day, MORNING_AT), morning))
         feed([MorningEvent(_at(day, MORNING_AT), morning)])
         if index % 7 == 0 or index == days - 1:
-            steps.append(DemoSbi(_at(day, SBI_AT), _sbi_answers(fraction)))
+            answers = _sbi_answers(fraction)
+            steps.append(DemoSbi(_at(day, SBI_AT), answers))
+            feed([SbiEvent(_at(day, SBI_AT), sum(answers.values()))])
         for offer in plan.offers:
             steps.append(DemoOffer(_at(day, OFFER_AT), offer.rule_id, accept=True))
             result = accept_offer(plan, offer.rule_id, book, library, _at(day, OFFER_AT))

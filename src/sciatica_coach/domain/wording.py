@@ -29,6 +29,16 @@ CHANGE_WORDS = {
     "accept-offer": "You accepted",
     "decline-offer": "You declined",
     "hold": "Kept the same",
+    "stop": "Stopped until you have spoken to your clinician",
+    "regress": "Made smaller",
+}
+# Today's advice, by level, in a few words (the heading above the advice text).
+ADVICE_WORDS = {
+    "continue": "carry on",
+    "ease-off": "ease off",
+    "contact-clinician": "contact your clinician",
+    "urgent": "see a doctor urgently",
+    "emergency": "get emergency help now",
 }
 
 

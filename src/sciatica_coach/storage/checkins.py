@@ -53,8 +53,11 @@ _CHECKS = table_of(CheckIn)
 _INSERT_CHECK = insert(_CHECKS)
 
 
-def save_morning_checkin(db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None) -> int:
-    """Save a morning check-in (`at` defaults to now; the demo passes past times); returns its id.
+def save_morning_checkin(
+    db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None, *, red_flag: bool = False
+) -> int:
+    """Save a morning check-in (`at` defaults to now; the demo passes past times); returns its id. `red_flag`:
+    saved together with a warning sign answered "yes" (the rules then build nothing up on this morning).
 
     A Core insert built once: the morning check-in is the hottest write, and nothing here needs an ORM object.
     """
@@ -68,7 +71,7 @@ def save_morning_checkin(db: Session, patient_id: int, check: MorningCheck, at: 
         "right_reach": symptoms.right_reach,
         "numbness": check.numbness,
         "weakness": check.weakness,
-        "answers": {},
+        "answers": {"red_flag": True} if red_flag else {},
         "created_at": at or utcnow(),
     }
     key = db.connection().execute(_INSERT_CHECK, values).inserted_primary_key

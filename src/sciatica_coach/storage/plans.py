@@ -27,11 +27,13 @@ from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import (
     AdaptivePlan,
+    Advice,
     Change,
     Event,
     ExerciseOutcome,
     MorningEvent,
     RuleBook,
+    SbiEvent,
     accept_offer,
     adapt,
     decline_offer,
@@ -159,7 +161,7 @@ _CHECKS = table_of(CheckIn)
 _SESSIONS = table_of(ExerciseSession)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning" for a cursor that has read nothing yet
 # Every unread event in one statement (one round trip inside the patient's lock): the quick checks after exercises
-# and the morning check-ins, then the sessions stopped for pain, in the same columns (`record` only for stops).
+# the morning check-ins and the SBIs, then the sessions stopped for pain, in the same columns (`record` only for stops).
 _UNREAD = union_all(
     select(
         literal("checkin").label("source"),
@@ -174,10 +176,12 @@ _UNREAD = union_all(
         _CHECKS.c.right_reach,
         _CHECKS.c.numbness,
         _CHECKS.c.weakness,
+        _CHECKS.c.score,
+        _CHECKS.c.answers,
         cast(null(), JSON).label("record"),
     ).where(
         _CHECKS.c.patient_id == bindparam("patient_id"),
-        _CHECKS.c.kind.in_(("post-exercise", "morning")),
+        _CHECKS.c.kind.in_(("post-exercise", "morning", "sbi")),
         _CHECKS.c.created_at >= bindparam("since"),
     ),
     select(
@@ -193,6 +197,8 @@ _UNREAD = union_all(
         cast(null(), String),
         cast(null(), Boolean),
         cast(null(), Boolean),
+        cast(null(), Integer),
+        cast(null(), JSON),
         _SESSIONS.c.record,
     ).where(
         _SESSIONS.c.patient_id == bindparam("patient_id"),
@@ -215,7 +221,7 @@ _CHECK_BEFORE = (
 
 
 def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> list[tuple[str, Event]]:
-    """Unread events in time order: quick checks after exercises, stops for pain, and morning check-ins.
+    """Unread events in time order: quick checks after exercises, stops for pain, morning check-ins and SBIs.
 
     Read with one Core statement built once, over the rows since the cursor only (indexed by patient, kind, time).
     """
@@ -232,7 +238,13 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
         key = f"checkin:{row.check_id}"
         if not cursor.unread(key, at):
             continue
-        event = _morning_event(row, at) if row.kind == "morning" else _outcome_event(conn, patient_id, row, at)
+        event: Event | None
+        if row.kind == "sbi":
+            event = SbiEvent(at, row.score) if row.score is not None else None
+        elif row.kind == "morning":
+            event = _morning_event(row, at)
+        else:
+            event = _outcome_event(conn, patient_id, row, at)
         if event is not None:
             found.append((at, key, event))
     found.sort(key=lambda item: (item[0], item[1]))
@@ -249,7 +261,8 @@ def _morning_event(row: Any, at: datetime) -> MorningEvent | None:
     symptoms = _symptoms(row)
     if symptoms is None:
         return None
-    return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)))
+    red_flag = bool((row.answers or {}).get("red_flag"))  # saved with a warning sign answered "yes"
+    return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), red_flag)
 
 
 def _outcome_event(conn: Connection, patient_id: int, row: Any, at: datetime) -> ExerciseOutcome | None:
@@ -282,12 +295,13 @@ def _stop_events(saved_record: dict[str, Any], at: datetime) -> list[ExerciseOut
 
 @dataclass(frozen=True)
 class Applied:
-    """What one run of the rules did: changes (saved) and decisions to hold a dose (shown, not saved), and the plan
-    as it stands afterwards (None when nothing was read, so nothing changed)."""
+    """What one run of the rules did: changes (saved), decisions to hold a dose (shown, not saved), the plan as it
+    stands afterwards and the advice after the last event read (both None when there was nothing new to read)."""
 
     changes: tuple[Change, ...] = ()
     holds: tuple[Change, ...] = ()
     plan: AdaptivePlan | None = None
+    advice: Advice | None = None
 
 
 def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleBook | None = None) -> Applied:
@@ -301,7 +315,7 @@ def apply_adaptation(db: Session, patient_id: int, library: Library, book: RuleB
     for key, event in events:
         cursor = cursor.advance(key, event.at)
     _save(db, patient_id, result.plan, cursor, result.changes, ACTOR_RULES)
-    return Applied(result.changes, result.holds, result.plan)
+    return Applied(result.changes, result.holds, result.plan, result.advice)
 
 
 def respond_to_offer(

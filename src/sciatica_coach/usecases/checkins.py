@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sciatica_coach.domain.adaptation import AdaptivePlan, Change
+from sqlalchemy.orm import Session
+
+from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, Change, advice_of, screening_advice, worst
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
@@ -14,7 +16,14 @@ from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
 from sciatica_coach.domain.screening import NerveSign, ScreeningResult, nerve_signs_of, parse_answers
 from sciatica_coach.storage.checkins import latest_checkin, save_morning_checkin, save_sbi
 from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, plan_for_update, respond_to_offer
-from sciatica_coach.storage.safety import Gate, exercise_gate, recheck_due, record_screening
+from sciatica_coach.storage.safety import (
+    Gate,
+    exercise_gate,
+    lock_is_emergency,
+    open_locks,
+    recheck_due,
+    record_screening,
+)
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.errors import Invalid
 
@@ -29,6 +38,7 @@ class MorningOutcome:
     applied: Applied
     plan: AdaptivePlan
     gate: Gate | None
+    advice: Advice  # what to do today: the safety questions' advice wins, then the rules'
     opened: tuple[str, ...] = ()  # warning-sign questions the nerve signs opened
 
 
@@ -86,16 +96,24 @@ def morning_checkin(
         )
         applied = Applied()
         if check is not None:
-            save_morning_checkin(db, patient_id, check, at)
+            # saved with a warning sign answered "yes": the rules build nothing up on this morning
+            save_morning_checkin(db, patient_id, check, at, red_flag=result.red_flag)
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         trend = classify_change(before, check.symptoms) if before is not None and check is not None else None
+        plan = applied.plan or current_plan(db, patient_id, catalog.library)
         return MorningOutcome(
             saved=check is not None,
             screening=result,
             trend=trend,
             applied=applied,
-            plan=applied.plan or current_plan(db, patient_id, catalog.library),
+            plan=plan,
             gate=exercise_gate(db, patient_id) if with_gate or result.red_flag else None,
+            advice=worst(
+                [
+                    screening_advice(result) or lock_advice(db, patient_id),
+                    applied.advice or advice_of(plan.notes, catalog.rules),
+                ]
+            ),
             opened=tuple(opened),
         )
 
@@ -108,6 +126,16 @@ def opened_because(signs: Sequence[NerveSign]) -> str:
         return ""
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return f"asked because you reported {listed}"
+
+
+def lock_advice(db: Session, patient_id: int) -> Advice | None:
+    """While an earlier warning sign keeps exercise locked, its advice still stands (None when nothing is locked)."""
+    locks = open_locks(db, patient_id)
+    if not locks:
+        return None
+    emergency = [lock for lock in locks if lock_is_emergency(db, lock)]
+    worst_lock = (emergency or locks)[0]
+    return screening_advice(ScreeningResult(red_flag=True, emergency=bool(emergency), message=worst_lock.reason))
 
 
 @dataclass(frozen=True)
@@ -124,6 +152,7 @@ def weekly_sbi(store: Store, catalog: Catalog, patient_id: int, answers: Mapping
     with store.write(patient_id) as db:
         previous = latest_checkin(db, patient_id, "sbi")
         save_sbi(db, patient_id, score)
+        apply_adaptation(db, patient_id, catalog.library, catalog.rules)  # the SBI feeds the 6-week review
         return SbiOutcome(score, previous.score if previous is not None else None)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from sciatica_coach.domain.adaptation import Change
+from sciatica_coach.domain.adaptation import Advice, Change
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
 from sciatica_coach.domain.engine.record import SessionRecord, rep_start
@@ -44,6 +44,7 @@ class SessionView:
     position: int
     script: list[Phase]
     record: SessionRecord
+    advice: Advice | None = None  # after a check or stop the rules ran on: what to do today
 
     @property
     def resume(self) -> int:
@@ -134,8 +135,10 @@ def answer_check(
     store: Store, catalog: Catalog, patient_id: int, session_id: str, index: int, report: SymptomCheck
 ) -> SessionView:
     """Answer the symptom check at step `index`: saved on the record and as a check-in; after an exercise the rules
-    run on it. A check showing spreading or pain above the red line ends that exercise, and the plan changes the
-    rules made then are kept with it (for the step-down advice). A repeat changes nothing."""
+    run on it (the answer then carries today's advice). A check showing spreading or pain above the red line ends
+    that exercise, and the plan changes the rules made then are kept with it (for the step-down advice). A repeat
+    changes nothing."""
+    advice: list[Advice | None] = []
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
         result = flow.answer_check(index, report, pain_limit(catalog))
@@ -145,9 +148,11 @@ def answer_check(
         if result.when == "after":
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
             _keep_changes(flow.record, flow.script[index].exercise_index, applied.changes)
+            advice.append(applied.advice)
         return True
 
-    return _change(store, patient_id, session_id, act, gated=True)
+    view = _change(store, patient_id, session_id, act, gated=True)
+    return replace(view, advice=advice[-1]) if advice else view
 
 
 def pain_limit(catalog: Catalog) -> int:
@@ -182,17 +187,19 @@ def stop_for_pain(
 ) -> SessionView:
     """End the session because it hurts (always allowed, even while exercise is blocked), with the pain felt and how
     far down each leg when the person gave them (kept as the exercise's check after); the rules run on it as a stop
-    for pain. Stopping a session already stopped changes nothing."""
+    for pain. Stopping a session already stopped changes nothing. The answer carries today's advice."""
+    advice: list[Advice | None] = []
 
     def act(db: Session, row: ExerciseSession, flow: Flow) -> bool:
         if flow.record.status == "stopped":
             return False
         flow.stop_for_pain(report)
         save_progress(db, row, flow.position, flow.record)
-        apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+        advice.append(apply_adaptation(db, patient_id, catalog.library, catalog.rules).advice)
         return True
 
-    return _change(store, patient_id, session_id, act, gated=False)
+    view = _change(store, patient_id, session_id, act, gated=False)
+    return replace(view, advice=advice[-1]) if advice else view
 
 
 def save_camera_results(

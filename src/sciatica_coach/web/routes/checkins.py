@@ -20,6 +20,7 @@ from sciatica_coach.domain.checkins import MORNING_FIELDS, CheckinError
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.screening import NERVE_SIGNS, nerve_signs_of
 from sciatica_coach.domain.symptoms import REACH_LEVELS
+from sciatica_coach.domain.wording import ADVICE_WORDS
 from sciatica_coach.storage.checkins import latest_checkin
 from sciatica_coach.storage.plans import Applied, current_plan, current_prescription, list_plan_changes
 from sciatica_coach.storage.safety import cautioned, recheck_due
@@ -143,8 +144,15 @@ class Trend(BaseModel):
     words: str
 
 
+class AdviceView(BaseModel):
+    """What to do today: the level (continue, ease-off, contact-clinician, urgent, emergency) and why, in words."""
+
+    level: Literal["continue", "ease-off", "contact-clinician", "urgent", "emergency"]
+    text: str
+
+
 class MorningSaved(BaseModel):
-    """The check-in was saved: the trend, what the rules changed or held, and the plan now."""
+    """The check-in was saved: the trend, what the rules changed or held, the plan now, and today's advice."""
 
     saved: Literal[True]
     red_flag: Literal[False]
@@ -152,6 +160,7 @@ class MorningSaved(BaseModel):
     changes: list[ChangeView]
     holds: list[ChangeView]
     plan: PlanView
+    advice: AdviceView
 
 
 class GateView(BaseModel):
@@ -170,6 +179,7 @@ class MorningRedFlag(BaseModel):
     emergency: bool
     message: str
     gate: GateView | None
+    advice: AdviceView
 
 
 class SbiScore(BaseModel):
@@ -268,6 +278,8 @@ async def submit_morning(
         **_outcome(outcome.applied, catalog.library),
         "plan": plan_view(outcome.plan, catalog.library),
         "gate": outcome.gate,
+        "advice": outcome.advice.to_dict(),
+        "advice_words": ADVICE_WORDS,
     }
     return templates.TemplateResponse(request, "checkins/saved.html", context)
 
@@ -307,7 +319,12 @@ async def api_morning(
         result = outcome.screening
         gate = GateView(**asdict(outcome.gate)) if outcome.gate else None
         return MorningRedFlag(
-            saved=outcome.saved, red_flag=True, emergency=result.emergency, message=result.message, gate=gate
+            saved=outcome.saved,
+            red_flag=True,
+            emergency=result.emergency,
+            message=result.message,
+            gate=gate,
+            advice=AdviceView(**outcome.advice.to_dict()),
         )
     return MorningSaved.model_validate(
         {
@@ -316,6 +333,7 @@ async def api_morning(
             "trend": _trend(outcome),
             **_outcome(outcome.applied, catalog.library),
             "plan": plan_view(outcome.plan, catalog.library),
+            "advice": outcome.advice.to_dict(),
         }
     )
 

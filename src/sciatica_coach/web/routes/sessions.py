@@ -24,6 +24,7 @@ from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated, Invalid
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import GATED, INVALID, problem
+from sciatica_coach.web.routes.checkins import AdviceView
 from sciatica_coach.web.session_summary import summarize
 
 router = APIRouter()
@@ -105,6 +106,7 @@ class SessionState(BaseModel):
     total: int
     record: dict[str, Any]
     step_down: StepDown | None = None
+    advice: AdviceView | None = None  # after an answer the rules ran on: what to do today
 
 
 class SessionDetail(SessionState):
@@ -153,6 +155,7 @@ def _state(view: use.SessionView, catalog: Catalog) -> SessionState:
         total=len(view.script),
         record=view.record.to_dict(),
         step_down=step_down(view, catalog),
+        advice=AdviceView(**view.advice.to_dict()) if view.advice is not None else None,
     )
 
 
