@@ -225,6 +225,7 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
 
     Read with one Core statement built once, over the rows since the cursor only (indexed by patient, kind, time).
     """
+    db.flush()  # rows changed through the ORM in this transaction (a session's status, a check) are read too
     conn = db.connection()
     params = {"patient_id": patient_id, "since": cursor.at or _EPOCH}
     found: list[tuple[datetime, str, Event]] = []
