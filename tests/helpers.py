@@ -10,14 +10,14 @@ import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -220,3 +220,13 @@ class Driver:
         exercises = self.play(session_id, check_for=check_for)
         assert self.state(session_id)["status"] == "completed"
         return exercises
+
+
+def a_day_passes(factory: sessionmaker[Session]) -> None:
+    """Move every morning check-in saved so far back by a day, as if a night had passed: the next morning check-in
+    is a new day's, not a correction of today's (one a day). For tests that play several days in one."""
+    from sciatica_coach.storage.models import CheckIn
+
+    with factory.begin() as db:
+        for row in db.scalars(select(CheckIn).where(CheckIn.kind == "morning")):
+            row.created_at = row.created_at - timedelta(days=1)

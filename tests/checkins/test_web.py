@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from checkins.conftest import short_no
+from helpers import a_day_passes
 from sciatica_coach.storage.models import CheckIn, Screening
 from sciatica_coach.storage.safety import exercise_gate
 
@@ -62,6 +63,7 @@ def test_a_complete_check_in_is_saved_with_its_screening(app: FastAPI, client: T
     )
     (screening,) = rows(app, Screening)
     assert screening.form == "short" and not screening.red_flag
+    a_day_passes(app.state.session_factory)
     second = client.post("/checkin", data=form_with(short_no(), left_reach="buttock", leg_pain="3"), headers=HTML)
     assert "Centralizing" in second.text and "Symptoms moved up the left leg (thigh → buttock)." in second.text
 

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from checkins.conftest import short_no
-from helpers import Check, Driver
+from helpers import Check, Driver, a_day_passes
 
 CLEAR = {"back": 2, "leg": 2, "left_reach": "buttock", "right_reach": "none"}
 
 
 def morning(client: TestClient, leg: int, reach: str) -> dict[str, Any]:
+    """The next day's morning check-in (one a day: the ones before are moved back a day first)."""
+    a_day_passes(client.app.state.session_factory)  # type: ignore[attr-defined]
     body = {
         "back_pain": 2,
         "leg_pain": leg,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from helpers import a_day_passes
 from sciatica_coach.cli.main import app
 from sciatica_coach.domain.screening import load_red_flags
 from sciatica_coach.storage.checkins import latest_checkin
@@ -45,6 +46,7 @@ def test_checkin_saves_the_answers_and_the_screening(database_url: str, factory:
             True,
         )
         assert [s.form for s in db.scalars(select(Screening))] == ["short"]
+    a_day_passes(factory)
     code, output = run(database_url, "checkin", stdin=morning_input("3", "3", "buttock", "none"))
     assert code == 0 and "Centralizing" in output and "thigh → buttock" in output
 

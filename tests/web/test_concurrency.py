@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from helpers import MORNING_OK, Driver
 from sciatica_coach.domain.screening import all_no
-from sciatica_coach.storage.models import CheckIn, ExerciseSession, Patient, PlanState
+from sciatica_coach.storage.models import CheckIn, ExerciseSession, Patient, PlanState, Screening
 from sciatica_coach.storage.patients import find_default_patient
 from sciatica_coach.usecases.sessions import save_camera_results
 
@@ -91,13 +91,14 @@ def test_a_camera_save_racing_player_saves_is_never_lost(
     assert data["position"] == len(script) // 2
 
 
-def test_ten_parallel_first_check_ins_make_one_profile_and_keep_every_check_in(app: FastAPI) -> None:
+def test_ten_parallel_first_check_ins_make_one_profile_and_one_morning_with_every_screening(app: FastAPI) -> None:
     body = {**MORNING_OK, "red_flags": all_no("short")}
     with TestClient(app) as fresh:
         answers = _parallel(10, lambda _: fresh.post("/api/checkins/morning", json=body).status_code)
     assert answers == [201] * 10
     assert _count(app, Patient) == 1
-    assert _count(app, CheckIn, CheckIn.kind == "morning") == 10
+    assert _count(app, CheckIn, CheckIn.kind == "morning") == 1  # one a day: the other nine corrected it
+    assert _count(app, Screening) == 10  # every safety answer is kept
 
 
 def test_parallel_first_visits_to_today_all_answer_and_write_nothing(app: FastAPI) -> None:

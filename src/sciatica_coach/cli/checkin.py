@@ -104,7 +104,11 @@ def _morning(store: Store, catalog: Catalog) -> None:
         raise typer.Exit(RED_FLAG_EXIT_CODE)
     library = catalog.library
     console.print()
-    console.print("[green]Check-in saved.[/]")
+    if outcome.corrected:
+        console.print("[green]Check-in saved.[/] It replaced today's earlier check-in (one a day); your program was")
+        console.print("worked out again for today, once, from these answers.")
+    else:
+        console.print("[green]Check-in saved.[/]")
     if outcome.trend is not None:
         console.print(escape(outcome.trend.words))
     applied = outcome.applied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -52,3 +53,13 @@ class FakeClock:
         if seconds < 0:
             raise ValueError(f"a clock cannot go backward ({seconds} s)")
         self._now += seconds
+
+
+def local_day(moment: datetime) -> tuple[datetime, datetime]:
+    """The start and end (in UTC) of the calendar day `moment` falls on where the app runs (the machine's time
+    zone: the personal app runs on the person's own machine). One morning check-in counts per such day."""
+    day = moment.astimezone().date()
+    following = day + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day).astimezone()  # local midnight (naive means local here)
+    end = datetime(following.year, following.month, following.day).astimezone()
+    return start.astimezone(UTC), end.astimezone(UTC)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.checkins import MorningCheck
@@ -53,30 +53,130 @@ _CHECKS = table_of(CheckIn)
 _INSERT_CHECK = insert(_CHECKS)
 
 
-def save_morning_checkin(
-    db: Session, patient_id: int, check: MorningCheck, at: datetime | None = None, *, red_flag: bool = False
-) -> int:
-    """Save a morning check-in (`at` defaults to now; the demo passes past times); returns its id. `red_flag`:
-    saved together with a warning sign answered "yes" (the rules then build nothing up on this morning).
-
-    A Core insert built once: the morning check-in is the hottest write, and nothing here needs an ORM object.
-    """
+def _morning_values(check: MorningCheck) -> dict[str, Any]:
     symptoms = check.symptoms
-    values = {
-        "patient_id": patient_id,
-        "kind": MORNING_KIND,
+    return {
         "back_pain": symptoms.back,
         "leg_pain": symptoms.leg,
         "left_reach": symptoms.left_reach,
         "right_reach": symptoms.right_reach,
         "numbness": check.numbness,
         "weakness": check.weakness,
-        "answers": {"red_flag": True} if red_flag else {},
+    }
+
+
+def _morning_answers(red_flag: bool, state_before: dict[str, Any] | None) -> dict[str, Any]:
+    answers: dict[str, Any] = {"red_flag": True} if red_flag else {}
+    if state_before is not None:
+        answers["state_before"] = state_before
+    return answers
+
+
+def save_morning_checkin(
+    db: Session,
+    patient_id: int,
+    check: MorningCheck,
+    at: datetime | None = None,
+    *,
+    red_flag: bool = False,
+    state_before: dict[str, Any] | None = None,
+) -> int:
+    """Save a morning check-in (`at` defaults to now; the demo passes past times); returns its id. `red_flag`:
+    saved together with a warning sign answered "yes" (the rules then build nothing up on this morning).
+    `state_before`: the rules' saved state before this morning, kept so a correction later that day can replay
+    the day from it (`TodaysMorning`).
+
+    A Core insert built once: the morning check-in is the hottest write, and nothing here needs an ORM object.
+    """
+    values = {
+        "patient_id": patient_id,
+        "kind": MORNING_KIND,
+        **_morning_values(check),
+        "answers": _morning_answers(red_flag, state_before),
         "created_at": at or utcnow(),
     }
     key = db.connection().execute(_INSERT_CHECK, values).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+@dataclass(frozen=True)
+class TodaysMorning:
+    """The morning check-in already saved today (one a day): when, what was answered, the rules' state before it."""
+
+    id: int
+    at: datetime
+    check: MorningCheck
+    state_before: dict[str, Any] | None
+
+
+_TODAYS_MORNING = (
+    select(
+        _CHECKS.c.id,
+        _CHECKS.c.created_at,
+        _CHECKS.c.answers,
+        _CHECKS.c.back_pain,
+        _CHECKS.c.leg_pain,
+        _CHECKS.c.left_reach,
+        _CHECKS.c.right_reach,
+        _CHECKS.c.numbness,
+        _CHECKS.c.weakness,
+    )
+    .where(
+        _CHECKS.c.patient_id == bindparam("patient_id"),
+        _CHECKS.c.kind == MORNING_KIND,
+        _CHECKS.c.created_at >= bindparam("start"),
+        _CHECKS.c.created_at < bindparam("end"),
+    )
+    .order_by(_CHECKS.c.created_at.desc(), _CHECKS.c.id.desc())
+    .limit(1)
+)
+_CORRECT_MORNING = (
+    update(_CHECKS)
+    .where(_CHECKS.c.id == bindparam("morning_id"))
+    .values(
+        back_pain=bindparam("new_back"),
+        leg_pain=bindparam("new_leg"),
+        left_reach=bindparam("new_left"),
+        right_reach=bindparam("new_right"),
+        numbness=bindparam("new_numbness"),
+        weakness=bindparam("new_weakness"),
+        answers=bindparam("new_answers"),
+    )
+)
+
+
+def todays_morning(db: Session, patient_id: int, start: datetime, end: datetime) -> TodaysMorning | None:
+    """The morning check-in saved between `start` and `end` (the person's day), if any."""
+    row = db.connection().execute(_TODAYS_MORNING, {"patient_id": patient_id, "start": start, "end": end}).first()
+    if row is None or row.back_pain is None or row.leg_pain is None:
+        return None
+    symptoms = SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
+    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    state = (row.answers or {}).get("state_before")
+    return TodaysMorning(row.id, at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), state)
+
+
+def morning_before(db: Session, patient_id: int, at: datetime) -> SymptomCheck | None:
+    """The symptoms of the latest morning check-in before `at` (the one today's is compared with)."""
+    stmt = (
+        select(CheckIn.back_pain, CheckIn.leg_pain, CheckIn.left_reach, CheckIn.right_reach)
+        .where(CheckIn.patient_id == patient_id, CheckIn.kind == MORNING_KIND, CheckIn.created_at < at)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+    row = db.execute(stmt).first()
+    if row is None or row.back_pain is None or row.leg_pain is None:
+        return None
+    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
+
+
+def correct_morning_checkin(db: Session, today: TodaysMorning, check: MorningCheck, *, red_flag: bool) -> None:
+    """Replace today's answers (same row, same time), keeping the state the rules had before it."""
+    values = {f"new_{key.removesuffix('_pain')}": value for key, value in _morning_values(check).items()}
+    values["new_left"], values["new_right"] = values.pop("new_left_reach"), values.pop("new_right_reach")
+    answers = _morning_answers(red_flag, today.state_before)
+    db.connection().execute(_CORRECT_MORNING, {"morning_id": today.id, **values, "new_answers": answers})
 
 
 def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    delete,
     insert,
     literal,
     null,
@@ -49,6 +50,7 @@ from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, 
 
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
+PATIENT_ACTIONS = frozenset({"accept-offer", "decline-offer"})  # plan changes the person made, not the rules
 
 
 @dataclass(frozen=True)
@@ -378,6 +380,37 @@ def _save(
             audits.append({**audit, "action": "clinician-review-flag"})
     conn.execute(insert(_CHANGES), rows)
     conn.execute(insert(_AUDIT), audits)
+
+
+def held_state_json(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
+    """The saved state (plan and cursor) as stored, read inside a write transaction: kept with a morning check-in
+    so a correction that day can replay the day from it."""
+    plan, cursor = _load_state(db, patient_id, library)
+    return _state_json(plan, cursor)
+
+
+def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime, why: str) -> int:
+    """Put the rules back where they were before `since` (a morning being corrected): the saved state restored and
+    the changes the rules made since then removed, so the next run reads the day again, once. Changes the person
+    made (answering an offer) stay. Audited; returns how many changes were removed."""
+    conn = db.connection()
+    made = conn.execute(
+        select(_CHANGES.c.id, _CHANGES.c.after).where(
+            _CHANGES.c.patient_id == patient_id, _CHANGES.c.created_at >= since
+        )
+    ).all()
+    removed = [row.id for row in made if (row.after or {}).get("action") not in PATIENT_ACTIONS]
+    if removed:
+        conn.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(removed)))
+    now = utcnow()
+    conn.execute(_UPDATE_STATE, {"for_patient": patient_id, "new_plan": state, "at": now})
+    hold_state(db, patient_id, state)
+    detail = {"reason": why, "changes_replayed": len(removed)}
+    conn.execute(
+        insert(_AUDIT),
+        {"patient_id": patient_id, "created_at": now, "actor": ACTOR_PATIENT, "action": why, "detail": detail},
+    )
+    return len(removed)
 
 
 def list_plan_changes(db: Session, patient_id: int, limit: int = 200) -> list[PlanChange]:

@@ -12,10 +12,30 @@ from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, Change, advic
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
+from sciatica_coach.domain.clock import local_day
 from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
 from sciatica_coach.domain.screening import NerveSign, ScreeningResult, nerve_signs_of, parse_answers
-from sciatica_coach.storage.checkins import latest_checkin, save_morning_checkin, save_sbi
-from sciatica_coach.storage.plans import Applied, apply_adaptation, current_plan, plan_for_update, respond_to_offer
+from sciatica_coach.storage.checkins import (
+    TodaysMorning,
+    correct_morning_checkin,
+    latest_checkin,
+    morning_before,
+    save_morning_checkin,
+    save_sbi,
+    todays_morning,
+)
+from sciatica_coach.storage.models import PlanChange, utcnow
+from sciatica_coach.storage.plans import (
+    Applied,
+    apply_adaptation,
+    as_utc,
+    current_plan,
+    held_state_json,
+    list_plan_changes,
+    plan_for_update,
+    respond_to_offer,
+    rewind,
+)
 from sciatica_coach.storage.safety import (
     Gate,
     exercise_gate,
@@ -40,6 +60,7 @@ class MorningOutcome:
     gate: Gate | None
     advice: Advice  # what to do today: the safety questions' advice wins, then the rules'
     opened: tuple[str, ...] = ()  # warning-sign questions the nerve signs opened
+    corrected: bool = False  # today's check-in was saved already: this one corrected it
 
 
 def morning_checkin(
@@ -87,6 +108,15 @@ def morning_checkin(
         red = any(flags.values())
         if problems and not red:
             raise Invalid(problems)  # nothing written: the transaction rolls back
+        # One morning check-in a day: a second one corrects today's, and the rules replay the day from where they
+        # were before it (so they run once for the day, on the corrected answers).
+        start, end = local_day(at or utcnow())
+        today = todays_morning(db, patient_id, start, end) if check is not None else None
+        if today is not None and today.state_before is not None:
+            rewind(db, patient_id, today.state_before, today.at, "morning-corrected")
+        elif today is not None:
+            today = None  # saved before corrections kept the rules' state: counted as another check-in
+        state_before = held_state_json(db, patient_id, catalog.library)
         # The last morning the rules read is the previous morning check-in (every one is read when saved).
         before = plan_for_update(db, patient_id, catalog.library).last_morning
         result = (
@@ -97,7 +127,10 @@ def morning_checkin(
         applied = Applied()
         if check is not None:
             # saved with a warning sign answered "yes": the rules build nothing up on this morning
-            save_morning_checkin(db, patient_id, check, at, red_flag=result.red_flag)
+            if today is not None:
+                correct_morning_checkin(db, today, check, red_flag=result.red_flag)
+            else:
+                save_morning_checkin(db, patient_id, check, at, red_flag=result.red_flag, state_before=state_before)
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         trend = classify_change(before, check.symptoms) if before is not None and check is not None else None
         plan = applied.plan or current_plan(db, patient_id, catalog.library)
@@ -115,6 +148,39 @@ def morning_checkin(
                 ]
             ),
             opened=tuple(opened),
+            corrected=today is not None,
+        )
+
+
+@dataclass(frozen=True)
+class MorningToday:
+    """Today's morning check-in as it stands (a pure read, for the page shown after saving and on a second visit)."""
+
+    today: TodaysMorning
+    trend: Classification | None
+    changes: tuple[PlanChange, ...]  # what the rules changed since this morning, oldest first
+    plan: AdaptivePlan
+    gate: Gate | None
+    advice: Advice
+
+
+def morning_today(store: Store, catalog: Catalog, patient_id: int, now: datetime | None = None) -> MorningToday | None:
+    """Today's morning check-in, compared with the one before, with what the rules made of it; None before it."""
+    start, end = local_day(now or utcnow())
+    with store.read() as db:
+        today = todays_morning(db, patient_id, start, end)
+        if today is None:
+            return None
+        before = morning_before(db, patient_id, today.at)
+        plan = current_plan(db, patient_id, catalog.library)
+        since = [row for row in list_plan_changes(db, patient_id) if as_utc(row.created_at) >= today.at]
+        return MorningToday(
+            today=today,
+            trend=classify_change(before, today.check.symptoms) if before is not None else None,
+            changes=tuple(reversed(since)),
+            plan=plan,
+            gate=exercise_gate(db, patient_id),
+            advice=worst([lock_advice(db, patient_id), advice_of(plan.notes, catalog.rules)]),
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -161,6 +162,9 @@ class MorningSaved(BaseModel):
     holds: list[ChangeView]
     plan: PlanView
     advice: AdviceView
+    corrected: bool = Field(
+        False, description="Today's morning check-in was saved already: this one replaced it (one a day)"
+    )
 
 
 class GateView(BaseModel):
@@ -212,6 +216,8 @@ def _morning_page(
     rf_missing: list[str],
     due: bool,
     signs: tuple[str, ...] = (),
+    *,
+    saved_at: datetime | None = None,
 ) -> HTMLResponse:
     content = catalog.checkins
     failed = bool(problems or rf_missing)
@@ -220,6 +226,7 @@ def _morning_page(
         # The short re-screen when due; otherwise only the questions a nerve sign opens, shown as soon as one is
         # ticked (CSS) and after a post that still needs them.
         "rf_due": due,
+        "saved_at": saved_at,  # today's check-in is saved: the form shows its answers to correct
         "nerve_items": red_flags.opened_questions(NERVE_SIGNS),
         "nerve_open": bool(rf_missing) and not due,
         "nerve_texts": red_flags.nerve_signs,
@@ -241,11 +248,54 @@ def _morning_page(
 
 @router.get("/checkin", response_class=HTMLResponse)
 def morning_form(
-    request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
+    request: Request,
+    db: ReadDep,
+    patient_id: PatientId,
+    catalog: CatalogDep,
+    templates: TemplatesDep,
+    store: StoreDep,
 ) -> HTMLResponse:
     """The morning check-in: back and leg pain, how far down each leg, numbness, weakness, and the safety questions
-    (the short re-screen when due; the questions new numbness, weakness or symptoms in both legs open)."""
-    return _morning_page(request, templates, catalog, {}, {}, {}, [], recheck_due(db, patient_id))
+    (the short re-screen when due; the questions new numbness, weakness or symptoms in both legs open). One a day:
+    after today's is saved, the form shows its answers to correct."""
+    today = use.morning_today(store, catalog, patient_id)
+    values: dict[str, str] = {}
+    if today is not None:
+        check = today.today.check
+        values = {
+            "back_pain": str(check.symptoms.back),
+            "leg_pain": str(check.symptoms.leg),
+            "left_reach": check.symptoms.left_reach,
+            "right_reach": check.symptoms.right_reach,
+            "numbness": "yes" if check.numbness else "no",
+            "weakness": "yes" if check.weakness else "no",
+        }
+    saved_at = today.today.at.astimezone() if today is not None else None
+    due = recheck_due(db, patient_id)
+    return _morning_page(request, templates, catalog, values, {}, {}, [], due, saved_at=saved_at)
+
+
+@router.get("/checkin/today", response_class=HTMLResponse, response_model=None)
+def morning_result(
+    request: Request, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep, store: StoreDep
+) -> Response:
+    """Today's morning check-in, what changed since the last one and what the rules made of it (where the form
+    goes after saving, so a reload never saves it again)."""
+    today = use.morning_today(store, catalog, patient_id)
+    if today is None:
+        return RedirectResponse("/checkin", status_code=303)
+    context = {
+        "nav": "checkin",
+        "trend": {"effect": today.trend.effect, "words": today.trend.words} if today.trend else None,
+        "changes": [stored_change_view(row, catalog.library) for row in today.changes],
+        "holds": [],
+        "plan": plan_view(today.plan, catalog.library),
+        "gate": today.gate,
+        "advice": today.advice.to_dict(),
+        "advice_words": ADVICE_WORDS,
+        "saved_at": today.today.at.astimezone(),
+    }
+    return templates.TemplateResponse(request, "checkins/saved.html", context)
 
 
 @router.post("/checkin", response_model=None)
@@ -272,16 +322,7 @@ async def submit_morning(
         return _morning_page(request, templates, catalog, values, problems, rf_answers, missing, due, given)
     if outcome.screening.red_flag:
         return RedirectResponse("/safety", status_code=303)
-    context = {
-        "nav": "checkin",
-        "trend": _trend(outcome),
-        **_outcome(outcome.applied, catalog.library),
-        "plan": plan_view(outcome.plan, catalog.library),
-        "gate": outcome.gate,
-        "advice": outcome.advice.to_dict(),
-        "advice_words": ADVICE_WORDS,
-    }
-    return templates.TemplateResponse(request, "checkins/saved.html", context)
+    return RedirectResponse("/checkin/today", status_code=303)  # post, then redirect: a reload saves nothing
 
 
 @router.post(
@@ -330,6 +371,7 @@ async def api_morning(
         {
             "saved": True,
             "red_flag": False,
+            "corrected": outcome.corrected,
             "trend": _trend(outcome),
             **_outcome(outcome.applied, catalog.library),
             "plan": plan_view(outcome.plan, catalog.library),
