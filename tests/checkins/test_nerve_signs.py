@@ -113,7 +113,8 @@ def test_the_form_shows_the_nerve_questions_at_once_and_after_a_post_that_needs_
     assert count(app, CheckIn) == 0
     answers = {f"rf_{item.id}": "no" for item in CONTENT.opened_questions(["both-legs"])}
     done = client.post("/checkin", data={**form, **answers}, headers=HTML, follow_redirects=False)
-    assert done.status_code == 200 and "Check-in saved" in done.text
+    assert done.status_code == 303 and done.headers["location"] == "/checkin/today"
+    assert "Check-in saved" in client.get("/checkin/today", headers=HTML).text
     assert count(app, CheckIn) == 1
 
 

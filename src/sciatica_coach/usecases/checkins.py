@@ -174,6 +174,8 @@ def morning_today(store: Store, catalog: Catalog, patient_id: int, now: datetime
         before = morning_before(db, patient_id, today.at)
         plan = current_plan(db, patient_id, catalog.library)
         since = [row for row in list_plan_changes(db, patient_id) if as_utc(row.created_at) >= today.at]
+        for row in since:
+            db.expunge(row)  # plain values from here on: the read session rolls back when it closes
         return MorningToday(
             today=today,
             trend=classify_change(before, today.check.symptoms) if before is not None else None,
