@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sciatica_coach.cli import db
+from sciatica_coach.cli import db, users
 from sciatica_coach.cli.analyze import analyze
 from sciatica_coach.cli.checkin import checkin
 from sciatica_coach.cli.demo import demo
@@ -31,6 +31,7 @@ app.command(name="analyze")(analyze)
 app.command(name="screen")(screen)
 app.command(name="demo")(demo)
 app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
