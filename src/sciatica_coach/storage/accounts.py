@@ -37,7 +37,7 @@ def clinician_patients(db: Session, clinician_id: int) -> list[tuple[User, Patie
         .where(User.clinician_id == clinician_id, User.role == "patient")
         .order_by(User.id)
     )
-    return [(user, patient) for user, patient in db.execute(stmt).tuples()]
+    return [(user, patient) for user, patient in db.execute(stmt)]
 
 
 def last_activity(db: Session, patient_id: int) -> datetime | None:
