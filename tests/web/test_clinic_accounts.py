@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import itsdangerous
@@ -27,7 +28,7 @@ def clinician(clinic_app: FastAPI) -> int:
 
 
 @pytest.fixture
-def web(clinic_app: FastAPI) -> TestClient:
+def web(clinic_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(clinic_app) as client:
         yield client
 
