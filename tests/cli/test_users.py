@@ -44,3 +44,9 @@ def test_a_short_password_or_a_taken_email_is_refused(
     assert taken.exit_code == 2 and "exists already" in taken.output
     with factory() as db:
         assert db.query(User).count() == 1
+
+
+def test_serve_clinic_refuses_the_default_secret_key(invoke: Invoke) -> None:
+    result = invoke("serve", "--clinic")
+    assert result.exit_code == 2
+    assert "SCIATICA_SECRET_KEY must be set to 32 or more random characters in clinic mode" in result.output

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 import uvicorn
 
-from sciatica_coach.cli.common import console, load_settings
+from sciatica_coach.cli.common import console, fail, load_settings
+from sciatica_coach.settings import Settings
 
 
 def serve(
@@ -19,9 +18,12 @@ def serve(
     from sciatica_coach.web.app import create_app  # the web stack loads only when serving
     from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
 
-    if clinic:
-        os.environ["SCIATICA_MODE"] = "clinic"  # validated like the environment (the secret key is checked)
     settings = load_settings()
+    if clinic and not settings.clinic:
+        try:  # validated as from the environment: the secret key is checked
+            settings = Settings(mode="clinic")
+        except ValueError as exc:
+            fail(f"invalid settings: {exc}")
     for notice in settings.clinic_notices():
         console.print(notice, markup=False)
     # The address given here is also one the app answers to (its Host allow-list includes `settings.host`).
