@@ -73,7 +73,7 @@ async def _current(request: Request) -> Account | None:
 CurrentAccount = Annotated[Account | None, Depends(_current)]
 
 
-async def _clinician(request: Request, who: CurrentAccount) -> Account:
+async def _clinician(who: CurrentAccount) -> Account:
     if who is None:
         raise SignInRequired
     if who.role != "clinician":

@@ -16,7 +16,7 @@ from sciatica_coach.domain.symptoms import REACH_LABELS
 from sciatica_coach.storage.accounts import clinician_patients, last_activity
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.storage.safety import open_locks
-from sciatica_coach.usecases.accounts import make_invite
+from sciatica_coach.usecases.accounts import Account, make_invite
 from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import CatalogDep, ReadDep, StoreDep, TemplatesDep
 
@@ -53,7 +53,9 @@ def rows_for(db: Session, clinician_id: int, catalog: Catalog, today: datetime) 
     return rows
 
 
-def _context(db: Session, who: Any, catalog: Catalog, sort: SortKey, order: str, show: Show, q: str) -> dict[str, Any]:
+def _context(
+    db: Session, who: Account, catalog: Catalog, sort: SortKey, order: str, show: Show, q: str
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     rows = arrange(rows_for(db, who.id, catalog, now), now.date(), sort, order == "desc", show, q)
     return {
