@@ -9,13 +9,23 @@ import pytest
 from click.testing import Result
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from helpers import Driver, clear_to_exercise, fresh_database, session_factory, unmarked_clip_users
+from helpers import (
+    Driver,
+    clear_to_exercise,
+    clinic_settings,
+    fresh_database,
+    session_factory,
+    unmarked_clip_users,
+)
 from sciatica_coach.cli.main import app as cli_app
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
+from sciatica_coach.usecases import accounts
 from sciatica_coach.web.app import create_app
 
 
@@ -92,3 +102,17 @@ def invoke(database_url: str) -> Invoke:
         return CliRunner().invoke(cli_app, list(args), input=input, env=environment)
 
     return run
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at a low cost, so tests that make and check many passwords stay quick (the hashes stay Argon2)."""
+    monkeypatch.setattr(accounts, "HASHER", PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8 * 1024),)))
+
+
+@pytest.fixture
+def clinic_app(database_url: str, fast_hashing: None) -> Iterator[FastAPI]:
+    """The app in clinic mode (accounts and sign-in) on the test database."""
+    application = create_app(clinic_settings(database_url))
+    yield application
+    application.state.engine.dispose()

@@ -230,3 +230,25 @@ def a_day_passes(factory: sessionmaker[Session]) -> None:
     with factory.begin() as db:
         for row in db.scalars(select(CheckIn).where(CheckIn.kind == "morning")):
             row.created_at = row.created_at - timedelta(days=1)
+
+
+# Clinic mode in tests: a strong secret, a cheaper Argon2 cost (still Argon2id through pwdlib), and a password that
+# passes the length rules.
+CLINIC_SECRET = "t3st-Cl1nic_secret-key-9QxLm2VbNz7Rk"
+PASSWORD = "correct horse battery"
+
+
+def clinic_settings(database_url: str) -> Settings:
+    """Settings for the app in clinic mode on the test database (TestClient's host allowed)."""
+    return Settings(
+        mode="clinic",
+        secret_key=CLINIC_SECRET,
+        database_url=database_url,
+        speech=False,
+        allowed_hosts=["127.0.0.1", "localhost", "testserver"],
+    )
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    """Post the sign-in form (without following the redirect); returns the response."""
+    return client.post("/signin", data={"email": email, "password": password}, follow_redirects=False)

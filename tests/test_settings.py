@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from sciatica_coach.settings import DEV_SECRET, Settings
 
-GOOD_KEY = "k" * 40
+GOOD_KEY = "v8Qz-3nRt_Lw0pXe7Ka2Ub9Jc4Yd6Hf1"  # 32 characters, many different ones
 
 
 @pytest.mark.parametrize("key", [DEV_SECRET, "too-short"])
@@ -24,3 +24,20 @@ def test_production_refuses_a_test_clock_speed() -> None:
 def test_production_accepts_a_real_key_and_local_mode_the_default() -> None:
     assert Settings(mode="production", secret_key=GOOD_KEY, database_url="sqlite://").secret_key == GOOD_KEY
     assert Settings(database_url="sqlite://").secret_key == DEV_SECRET
+
+
+@pytest.mark.parametrize("key", [DEV_SECRET, "too-short", "k" * 40])
+def test_clinic_mode_refuses_a_default_short_or_weak_secret_key(key: str) -> None:
+    with pytest.raises(
+        ValidationError, match="SCIATICA_SECRET_KEY must be set to 32 or more random characters in clinic"
+    ):
+        Settings(mode="clinic", secret_key=key, database_url="sqlite://")
+
+
+def test_clinic_mode_says_so_plainly_on_the_default_sqlite_path() -> None:
+    on_default = Settings(mode="clinic", secret_key=GOOD_KEY)
+    assert on_default.clinic
+    [notice] = on_default.clinic_notices()
+    assert "SQLite at the default path" in notice
+    assert Settings(mode="clinic", secret_key=GOOD_KEY, database_url="sqlite:///elsewhere.db").clinic_notices() == []
+    assert Settings().clinic_notices() == []  # the personal app says nothing

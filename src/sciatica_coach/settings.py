@@ -34,14 +34,17 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SCIATICA_", extra="ignore")
 
-    mode: Literal["local", "production"] = "local"
+    # local: the personal app (one local profile, no sign-in); clinic: accounts (admin, clinicians, patients) and
+    # sign-in; production: the personal app deployed, with the same refusal of unsafe defaults as clinic.
+    mode: Literal["local", "production", "clinic"] = "local"
     database_url: str = Field(
         default_factory=default_database_url,
         validation_alias=AliasChoices("DATABASE_URL", "SCIATICA_DATABASE_URL", "database_url"),
     )
-    # Reserved for signing session cookies in clinic mode (several patients, sign-in), the next step; nothing signs
-    # with it yet. Production already refuses the development value so a deployment is ready when it does.
+    # Signs the session cookie in clinic mode. Clinic and production modes refuse the development value or a short one.
     secret_key: str = DEV_SECRET
+    # Whether the clinic session cookie is sent over HTTPS only (set it true behind TLS).
+    cookie_secure: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     # Speeds up every timer of the session player; only allowed in local mode (browser tests use it).
@@ -95,11 +98,28 @@ class Settings(BaseSettings):
             names.add(normalize_host(self.host))
         return frozenset(names)
 
+    @property
+    def clinic(self) -> bool:
+        """Whether accounts and sign-in are on."""
+        return self.mode == "clinic"
+
+    def clinic_notices(self) -> list[str]:
+        """What a clinic deployment should know at start-up (said plainly by `serve`), e.g. the default SQLite file."""
+        if self.clinic and self.database_url == default_database_url():
+            return [
+                f"Clinic mode is using SQLite at the default path ({self.database_url.removeprefix('sqlite:///')}): "
+                "fine for a single practice on this machine; back that file up, or set DATABASE_URL to PostgreSQL."
+            ]
+        return []
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
-        if self.mode == "production":
-            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
-                raise ValueError("SCIATICA_SECRET_KEY must be set to 32 or more random characters in production")
+        if self.mode in ("production", "clinic"):
+            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32 or len(set(self.secret_key)) < 10:
+                raise ValueError(
+                    f"SCIATICA_SECRET_KEY must be set to 32 or more random characters in {self.mode} mode "
+                    "(it signs the session cookies); the default or a weak one is refused"
+                )
             if self.clock_speed != 1.0:
-                raise ValueError("SCIATICA_CLOCK_SPEED is a testing aid and must stay 1.0 in production")
+                raise ValueError(f"SCIATICA_CLOCK_SPEED is a testing aid and must stay 1.0 in {self.mode} mode")
         return self

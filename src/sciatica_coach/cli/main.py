@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sciatica_coach.cli import db, rules
+from sciatica_coach.cli import db, rules, users
 from sciatica_coach.cli.analyze import analyze
 from sciatica_coach.cli.checkin import checkin
 from sciatica_coach.cli.demo import demo
@@ -32,6 +32,7 @@ app.command(name="screen")(screen)
 app.command(name="demo")(demo)
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -196,3 +196,37 @@ class AuditEntry(Base):
 def table_of(model: type[Base]) -> Table:
     """The Core table behind a model, for statements built once at import (the hot writes use Core, not the ORM)."""
     return cast(Table, model.__table__)
+
+
+class User(Base):
+    """A clinic-mode account: an admin, a clinician, or a patient linked to their profile and their clinician."""
+
+    __tablename__ = "users"
+    __table_args__ = (Index("ix_users_clinician", "clinician_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower case
+    role: Mapped[str] = mapped_column(String(20))  # admin, clinician, patient
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    # A patient's own profile (unique: one account per profile) and the clinician who invited them.
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), unique=True, default=None
+    )
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """A one-time sign-up link a clinician made for a patient: only the SHA-256 of its token is kept."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

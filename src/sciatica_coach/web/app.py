@@ -13,14 +13,16 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from sciatica_coach.domain.accounts import SignInLimiter
 from sciatica_coach.domain.catalog import Catalog, load_catalog
 from sciatica_coach.domain.screening import safety_net
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
-from sciatica_coach.web import errors, openapi, security
-from sciatica_coach.web.routes import camera, checkins, history, pages, progress, safety, sessions
+from sciatica_coach.web import auth, errors, openapi, security
+from sciatica_coach.web.deps import require_patient
+from sciatica_coach.web.routes import accounts, camera, checkins, clinic, history, pages, progress, safety, sessions
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -35,8 +37,10 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The local profile exists before the first page is read, so reading a page never has to create it.
+        # (Clinic mode has no local profile: every patient signs in.)
         try:
-            app.state.local_patient_id = await run_in_threadpool(local_patient_id, app.state.store)
+            if not settings.clinic:
+                app.state.local_patient_id = await run_in_threadpool(local_patient_id, app.state.store)
         except SQLAlchemyError:
             log.warning("the database is not reachable at start-up; the local profile will be made on first use")
         yield
@@ -59,6 +63,15 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     errors.install(app)
     security.install(app, settings)
     openapi.install(app, catalog)
-    for module in (pages, sessions, history, safety, checkins, progress, camera):
-        app.include_router(module.router)
+    auth.install(app, settings)
+    # Clinic mode: every patient route needs a signed-in patient (anonymous users are sent to sign in); the camera
+    # socket checks the cookie itself.
+    patient_only = [require_patient] if settings.clinic else []
+    for module in (pages, sessions, history, safety, checkins, progress):
+        app.include_router(module.router, dependencies=patient_only)
+    app.include_router(camera.router)
+    if settings.clinic:
+        app.state.signin_limiter = SignInLimiter()
+        app.include_router(accounts.router)
+        app.include_router(clinic.router)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +15,7 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
+from sciatica_coach.web.auth import NOT_YOURS, CurrentAccount, SignInRequired
 
 
 # The cheap dependencies are coroutines: each plain function would cost a trip to the thread pool per request.
@@ -59,8 +60,16 @@ StoreDep = Annotated[Store, Depends(_store)]
 ReadDep = Annotated[Session, Depends(_read, scope="function")]
 
 
-async def _patient_id(request: Request) -> int:
-    """The person using the app. Until accounts exist, the default local profile (created once, on first use)."""
+async def _patient_id(request: Request, who: CurrentAccount) -> int:
+    """The person using the app: in clinic mode the signed-in patient (anonymous: sign in first; a clinician or an
+    admin: 403); in personal mode the default local profile (created once, on first use)."""
+    settings: Settings = request.app.state.settings
+    if settings.clinic:
+        if who is None:
+            raise SignInRequired
+        if who.role != "patient" or who.patient_id is None:
+            raise HTTPException(403, NOT_YOURS)
+        return who.patient_id
     cached: int | None = getattr(request.app.state, "local_patient_id", None)
     if cached is None:
         cached = await run_in_threadpool(local_patient_id, request.app.state.store)
@@ -69,3 +78,5 @@ async def _patient_id(request: Request) -> int:
 
 
 PatientId = Annotated[int, Depends(_patient_id)]
+# Put on every patient router in clinic mode, so routes that read no patient data also need a patient signed in.
+require_patient = Depends(_patient_id)

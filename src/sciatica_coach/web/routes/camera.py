@@ -18,6 +18,7 @@ from sciatica_coach.storage.sessions import get_session
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.usecases.sessions import save_camera_results
+from sciatica_coach.web.auth import signed_in
 from sciatica_coach.web.camera_messages import MessageError, parse_message
 from sciatica_coach.web.camera_tracking import CameraSocket
 from sciatica_coach.web.security import WS_POLICY_VIOLATION, WS_REFUSED_REASON, websocket_refusal
@@ -29,8 +30,9 @@ CLOSE_NOT_YOURS = 4404
 CLOSE_FINISHED = 4409
 
 
-def _open(store: Store, session_id: str) -> tuple[int, list[str], str] | None:
-    patient_id = local_patient_id(store)
+def _open(store: Store, session_id: str, patient_id: int | None) -> tuple[int, list[str], str] | None:
+    if patient_id is None:
+        patient_id = local_patient_id(store)
     with store.read() as db:
         row = get_session(db, patient_id, session_id)
         if row is None:
@@ -49,7 +51,14 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
         return
     await websocket.accept()
     store: Store = websocket.app.state.store
-    opened = await run_in_threadpool(_open, store, session_id[:64])
+    patient_id: int | None = None
+    if websocket.app.state.settings.clinic:  # the signed-in patient's own sessions only
+        who = await signed_in(websocket)
+        if who is None or who.patient_id is None:
+            await websocket.close(CLOSE_NOT_YOURS, "There is no such session of yours.")
+            return
+        patient_id = who.patient_id
+    opened = await run_in_threadpool(_open, store, session_id[:64], patient_id)
     if opened is None:
         await websocket.close(CLOSE_NOT_YOURS, "There is no such session of yours.")
         return
