@@ -45,7 +45,7 @@ class Analyzer:
     def __init__(self, exercise_id: str, rest: float, peak: float, thresholds: Thresholds = DEFAULT) -> None:
         self.exercise_id = exercise_id
         self.th = thresholds
-        self.counter = Counter(rest, peak, thresholds.counting)
+        self.counter = Counter(rest, peak, thresholds.counting, thresholds.tracking.rate_window)
         self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
         self.azimuth = Smoother(thresholds.tracking.view_smoothing, thresholds.tracking.rate_window)
         self.view = "unknown"
@@ -72,6 +72,7 @@ class Analyzer:
         self._rep_missing = 0
         self._clarity_now = 0.0
         self._interrupted = 0
+        self._unfinished_holds = 0
         self._t = 0.0
         self._fresh_until: float | None = None
 
@@ -208,6 +209,10 @@ class Analyzer:
         done = self.counter.interrupt(last_seen)
         if done is not None and self._complete(done):
             self._interrupted += 1
+        held = self.counter.unfinished_hold
+        if held is not None and held.hold_start is not None and self.accept(held):
+            self.holds.append(HoldResult(held.hold_start, held.hold_start + held.hold_seconds, held.hold_seconds, ""))
+            self._unfinished_holds += 1
         self._trace = None
         self._lost = True
         self.signal.reset()

@@ -51,6 +51,7 @@ class Counting:
     hold_speed: float = 8.0  # degrees per second under which a held position counts as still
     min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
     hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
+    hold_band: float = 0.05  # a hold starts once the signal is within this share of the rise of the plateau
     interrupted_hold: float = 1.0  # a rep cut off at the top (camera cut, lost view) counts if held this long
     interrupted_confidence: float = 0.6  # confidence factor for a rep whose start or end was not seen
 
