@@ -73,6 +73,7 @@ class Analyzer:
         self._clarity_now = 0.0
         self._interrupted = 0
         self._unfinished_holds = 0
+        self._variants_seen: set[str] = set()
         self._t = 0.0
         self._fresh_until: float | None = None
 
@@ -102,6 +103,10 @@ class Analyzer:
 
     def rep_variant(self, trace: Trace) -> str:
         """The variant a finished rep showed ("" when the exercise has none)."""
+        return ""
+
+    def variant_cue(self, variant: str) -> str:
+        """Words said the first time a variant is seen ("" for none)."""
         return ""
 
     def on_break(self) -> None:
@@ -242,6 +247,11 @@ class Analyzer:
         )  # fmt: skip
         self.reps.append(rep)
         if rep.variant:
+            if rep.variant not in self._variants_seen:
+                self._variants_seen.add(rep.variant)
+                cue = self.variant_cue(rep.variant)
+                if cue:
+                    self._cues.append(cue)
             self.variant = rep.variant
         if trace.hold_start is not None and trace.hold_seconds >= self.th.counting.min_hold:
             end = trace.hold_start + trace.hold_seconds

@@ -40,6 +40,8 @@ class Posture:
     lying_max_trunk: float = 35.0  # trunk elevation (hip to shoulder above horizontal) of someone lying
     end_view_ratio: float = 1.1  # shoulder width over seen torso length above which the torso points at the camera
     on_feet_drop: float = 0.6  # ankles below the hips by this share of the hip-to-ankle length: on the feet
+    legs_flat: float = 20.0  # hip to ankle within this of the horizontal: the legs lie along the floor ...
+    propped_max_trunk: float = 70.0  # ... and a trunk up to this steep is propped on the arms, still lying
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,14 @@ class PressUp:
     lying_max: float = 30.0  # trunk elevation at rest above which the person is not lying down
     elbow_straight: float = 150.0  # an elbow angle over this counts as pressed, whatever it started from
     got_up: float = 3.0  # a hip rise this many times the pelvis-lift limit is getting up, not a press-up
+    # Heights above the floor line (near wrist to near ankle), in torso lengths seen side-on.
+    floor_hip_max: float = 0.36  # a hip joint higher than this is off the floor (lying, it sits about 0.2-0.3 up)
+    floor_knee_max: float = 0.10  # a knee higher than this is off the floor (a plank, a push-up)
+    off_floor_share: float = 0.6  # pelvis off the floor for this share of a movement: a plank or push-up
+    off_floor_seconds: float = 1.0  # this long lying with the pelvis off the floor, nothing counted: say why
+    off_floor_frames: int = 3  # frames at the top off the floor (and half of them) before pelvis-lift is said
+    forearm_floor: float = 0.2  # an elbow this low at the top rests on the floor: up on the forearms
+    sphinx_elbow_max: float = 130.0  # ... with the elbow staying bent under this
     hold_target: float = 1.5
 
 
