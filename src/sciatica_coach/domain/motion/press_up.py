@@ -50,6 +50,7 @@ class PressNotes:
     frames: int = 0
     off_floor: int = 0  # frames with the pelvis (or knees) off the floor line
     elbow_high: float = 0.0  # highest elbow above the floor line at the top (torso lengths)
+    started_off_floor: bool = False  # the pelvis was already off the floor when the movement began
     top_frames: int = 0  # frames at the top, and how many of them with the pelvis off the floor
     top_off_floor: int = 0
 
@@ -59,6 +60,8 @@ class PronePressUp(Analyzer):
 
     views = ("side", "three-quarter")
     lying = True
+    position = "lying"
+    get_into_position = "Lie face down, side-on to the camera, to start."
 
     def __init__(self, thresholds: Thresholds = DEFAULT) -> None:
         self.p = thresholds.press_up
@@ -138,7 +141,7 @@ class PronePressUp(Analyzer):
 
     def start_rep(self, trace: Trace) -> None:
         """Fresh notes, keeping the elbow angle it started from."""
-        self._notes = PressNotes(elbow_start=self._notes.elbow_start)
+        self._notes = PressNotes(elbow_start=self._notes.elbow_start, started_off_floor=self._off_floor)
 
     def live_faults(self, t: float, points: Points, phase: Phase, trace: Trace) -> list[str]:
         """Pelvis off the floor and pushing too high are cued as they happen."""
@@ -171,7 +174,7 @@ class PronePressUp(Analyzer):
         notes, p = self._notes, self.p
         pressed = self._pressed()
         reason = ""
-        if notes.frames and notes.off_floor >= notes.frames * p.off_floor_share:
+        if notes.started_off_floor and notes.frames and notes.off_floor >= notes.frames * p.off_floor_share:
             reason = "hips-off-floor"
         elif notes.hip_rise >= p.pelvis_lift * p.got_up:
             reason = "got-up"

@@ -30,6 +30,14 @@ class Tracking:
     clarity_floor: float = 0.3  # visibility at which a frame's clarity is 0 ...
     clarity_span: float = 0.5  # ... rising to 1 this much higher
     near_side_margin: float = 0.4  # summed visibility lead the other side needs before it counts as nearer
+    # Two people: the pose model follows one person and may jump between them; a jump back to the same place.
+    same_place: float = 0.08  # centres this close (share of the picture) ...
+    same_size: float = 0.2  # ... sizes within this fraction ...
+    same_width: float = 0.15  # ... and shoulder width over torso length within this: the same body
+    switch_memory: float = 20.0  # seconds a body's place is remembered for that comparison
+    switch_apart: float = 0.15  # a jump between centres this far apart (share of the picture) may be to another body
+    switch_steady: float = 0.5  # a body that stayed put this long before the jump away from it ...
+    sane_width: float = 3.0  # ... and a shoulder width under this many torso lengths (not a glitch) is compared
     hidden_warning: float = 0.25  # warn when the person could not be seen for more than this share of the frames
 
 
