@@ -2,8 +2,9 @@
 
 Prints, per clip and overall, counted vs true reps, the exact-count rate, the off-by-one rate and the mean absolute
 error; the hold measured against the labelled hold (within 0.5 s counts as right); for clips marked `must_flag`,
-whether they were flagged (a fault on every counted rep, or nothing counted and a warning saying why); the warnings. Reps count when they start inside the clip's count window (labels.csv, count_window_s). The scissor-kick clip
-(exercise "none") is run through the nerve-glide analyzer, which must count 0. Landmarks come from
+whether they were flagged (a fault on every counted rep, or nothing counted and a warning saying why); the
+warnings. Reps count when they start inside the clip's count window (labels.csv, count_window_s). The scissor-kick
+clip (exercise "none") is run through the nerve-glide analyzer, which must count 0. Landmarks come from
 .cache/landmarks/ (extracted with the pose model on the first run).
 
     python bench/motion_accuracy.py [--no-synthetic]
@@ -96,14 +97,18 @@ def real_clips() -> list[Row]:
 
 
 def synthetic_grid() -> list[Row]:
-    """Every exercise x view x noise level x dropped frames, 4 reps each."""
+    """Every exercise x view x noise level x dropped frames, 4 reps each; the forearm press-up counts as a press-up,
+    a plank and push-ups count none."""
     rows = []
     exercises = ["nerve-glide", "nerve-glide-bent-knee", "prone-press-up", "hip-hinge", "squat"]
+    exercises += ["forearm-press-up", "plank", "push-up"]
     for exercise, view, noise, drop in itertools.product(
         exercises, ["side", "three-quarter", "front"], [0.0, 0.02, 0.04], [0.0, 0.1]
     ):
-        analyzer = "hip-hinge" if exercise == "squat" else exercise
-        visible = view != "front" or analyzer == "hip-hinge"
+        analyzer = {"squat": "hip-hinge"}.get(exercise, exercise)
+        if exercise in ("forearm-press-up", "plank", "push-up"):
+            analyzer = "prone-press-up"
+        visible = (view != "front" or analyzer == "hip-hinge") and exercise not in ("plank", "push-up")
         counter = create_analyzer(analyzer)
         for frame in generate(SyntheticSpec(exercise, reps=4, view=view, noise=noise, drop_rate=drop, seed=11)):
             counter.update(frame)
@@ -158,7 +163,7 @@ def main() -> None:
     else:
         print(f"Real clips skipped: {MEDIA} is absent.")
     if not args.no_synthetic:
-        report("Synthetic grid (5 exercises x 3 views x 3 noise levels x 2 drop rates, 4 reps each)",
+        report("Synthetic grid (8 movements x 3 views x 3 noise levels x 2 drop rates, 4 reps each)",
                synthetic_grid(), detail=False)  # fmt: skip
     print(f"\n({time.perf_counter() - began:.0f} s)")
 

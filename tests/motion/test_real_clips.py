@@ -123,9 +123,7 @@ def test_labelled_holds_are_timed_within_half_a_second(name: str, media: Path, c
     assert max(h.seconds for h in overlapping) == pytest.approx(h_end - h_start, abs=0.5)
 
 
-def test_the_forearm_plank_counts_nothing_and_says_the_hips_are_off_the_floor(
-    media: Path, clip_frames: Frames
-) -> None:
+def test_the_forearm_plank_counts_nothing_and_says_the_hips_are_off_the_floor(media: Path, clip_frames: Frames) -> None:
     result, _ = analyse("prone-press-up", clip_frames("pp-neg-kaia-plank-hold.mp4"))
     assert result.rep_count == 0
     assert HIPS_OFF_FLOOR in result.warnings

@@ -45,7 +45,8 @@ def test_a_press_up_on_the_hands_is_not_the_forearm_variant() -> None:
 @pytest.mark.parametrize("view", ["side", "three-quarter"])
 def test_a_pelvis_lifted_during_a_press_up_is_a_fault_not_a_push_up(view: str) -> None:
     # the pelvis starts on the floor and rises at the top: counted, with the fault on every rep
-    result = synthetic("prone-press-up", exercise="prone-press-up", reps=3, view=view, faults=frozenset({"pelvis-lift"}))
+    faults = frozenset({"pelvis-lift"})
+    result = synthetic("prone-press-up", exercise="prone-press-up", reps=3, view=view, faults=faults)
     assert result.rep_count == 3 and all("pelvis-lift" in rep.faults for rep in result.reps)
     assert HIPS_OFF_FLOOR not in result.warnings
 
@@ -85,7 +86,9 @@ def test_one_camera_cut_is_not_two_people() -> None:
 def test_someone_standing_for_a_lying_exercise_is_told_what_to_do() -> None:
     result = synthetic("nerve-glide", exercise="hip-hinge", reps=3)
     assert result.rep_count == 0
-    assert result.warnings == ["I could see you, but not lying down. Lie on your back, side-on to the camera, to start."]
+    assert result.warnings == [
+        "I could see you, but not lying down. Lie on your back, side-on to the camera, to start."
+    ]
 
 
 def test_someone_lying_for_the_hinge_is_told_to_stand() -> None:
