@@ -98,14 +98,14 @@ def real_clips() -> list[Row]:
 
 def synthetic_grid() -> list[Row]:
     """Every exercise x view x noise level x dropped frames, 4 reps each; the forearm press-up counts as a press-up,
-    a plank and push-ups count none."""
+    a plank and push-ups count none, a single-leg hinge counts as a hinge."""
     rows = []
     exercises = ["nerve-glide", "nerve-glide-bent-knee", "prone-press-up", "hip-hinge", "squat"]
-    exercises += ["forearm-press-up", "plank", "push-up"]
+    exercises += ["forearm-press-up", "plank", "push-up", "single-leg-hinge"]
     for exercise, view, noise, drop in itertools.product(
         exercises, ["side", "three-quarter", "front"], [0.0, 0.02, 0.04], [0.0, 0.1]
     ):
-        analyzer = {"squat": "hip-hinge"}.get(exercise, exercise)
+        analyzer = {"squat": "hip-hinge", "single-leg-hinge": "hip-hinge"}.get(exercise, exercise)
         if exercise in ("forearm-press-up", "plank", "push-up"):
             analyzer = "prone-press-up"
         visible = (view != "front" or analyzer == "hip-hinge") and exercise not in ("plank", "push-up")
@@ -163,7 +163,7 @@ def main() -> None:
     else:
         print(f"Real clips skipped: {MEDIA} is absent.")
     if not args.no_synthetic:
-        report("Synthetic grid (8 movements x 3 views x 3 noise levels x 2 drop rates, 4 reps each)",
+        report("Synthetic grid (9 movements x 3 views x 3 noise levels x 2 drop rates, 4 reps each)",
                synthetic_grid(), detail=False)  # fmt: skip
     print(f"\n({time.perf_counter() - began:.0f} s)")
 

@@ -95,3 +95,18 @@ def test_someone_lying_for_the_hinge_is_told_to_stand() -> None:
     result = synthetic("hip-hinge", exercise="prone-press-up", reps=3)
     assert result.rep_count == 0
     assert result.warnings and "not standing up" in result.warnings[0]
+
+
+@pytest.mark.parametrize("view", ["side", "three-quarter"])
+@pytest.mark.parametrize("near", ["left", "right"])
+def test_a_single_leg_hinge_counts_as_a_hinge_variant_read_on_the_standing_leg(view: str, near: str) -> None:
+    result = synthetic("hip-hinge", exercise="single-leg-hinge", reps=4, view=view, near=near, noise=0.02, seed=3)
+    assert result.rep_count == 4
+    assert all(rep.variant == "single-leg" for rep in result.reps)
+    assert all_faults(result) == set()  # the leg reaching back is no squat, and no knees-first stand-up
+
+
+def test_a_squat_is_not_taken_for_a_single_leg_hinge() -> None:
+    result = synthetic("hip-hinge", exercise="squat", reps=3)
+    assert result.rep_count == 3 and all(rep.variant == "" for rep in result.reps)
+    assert all(rep.faults == ["squat-pattern"] for rep in result.reps)

@@ -130,6 +130,8 @@ class Hinge:
     max_trunk: float = 110.0  # tilts past these are misplaced landmarks, not bodies: capped
     max_thigh: float = 110.0  # (a thigh past this is not counted into the hip flexion at all)
     max_shank: float = 60.0
+    foot_lift: float = 0.3  # one ankle higher than the other by this share of the leg: a single-leg hinge ...
+    knee_behind: float = 0.12  # ... or one knee behind the hip by this share of the leg (the other not)
     hold_target: float = 1.0
 
 

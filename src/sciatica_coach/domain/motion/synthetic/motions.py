@@ -170,6 +170,9 @@ def hinge(plan: Plan) -> Timeline:
     hold = 0.5 if plan.hold is None else plan.hold
     if plan.exercise == "squat":
         bottom = SQUAT_BOTTOM
+    elif plan.exercise == "single-leg-hinge":  # standing on one leg, the other reaching back as the trunk tips
+        lifted = "thigh_r" if plan.side == "left" else "thigh_l"
+        bottom = {"trunk_tilt": 70.0, lifted: -160.0, "shift": -0.15}
     elif "rounded-back" in plan.faults:
         bottom = ROUNDED_BOTTOM
     else:
@@ -202,4 +205,5 @@ SCRIPTS: dict[str, Callable[[Plan], Timeline]] = {
     "push-up": push_up,
     "hip-hinge": hinge,
     "squat": hinge,
+    "single-leg-hinge": hinge,
 }
