@@ -124,9 +124,11 @@ def test_labelled_holds_are_timed_within_half_a_second(name: str, media: Path, c
 
 
 def test_the_forearm_plank_counts_nothing_and_says_the_hips_are_off_the_floor(media: Path, clip_frames: Frames) -> None:
-    result, _ = analyse("prone-press-up", clip_frames("pp-neg-kaia-plank-hold.mp4"))
+    result, statuses = analyse("prone-press-up", clip_frames("pp-neg-kaia-plank-hold.mp4"))
     assert result.rep_count == 0
     assert HIPS_OFF_FLOOR in result.warnings
+    said = [cue for status in statuses for cue in status.cues]
+    assert said.count("Keep your hips on the floor.") == 1  # the plank held still is told live, once
 
 
 def test_a_cobra_first_seen_low_is_lying_and_its_hold_is_reported(media: Path, clip_frames: Frames) -> None:

@@ -18,9 +18,12 @@ from sciatica_coach.domain.motion.synthetic import SyntheticSpec, generate
 def test_a_plank_or_push_up_is_not_a_press_up_and_says_the_hips_are_off_the_floor(
     movement: str, view: str, noise: float
 ) -> None:
-    result = synthetic("prone-press-up", exercise=movement, reps=3, view=view, noise=noise, seed=4)
+    frames = generate(SyntheticSpec(movement, reps=3, view=view, noise=noise, seed=4))
+    result, statuses = analyse("prone-press-up", frames)
     assert result.rep_count == 0
     assert HIPS_OFF_FLOOR in result.warnings
+    said = [cue for status in statuses for cue in status.cues]
+    assert "Keep your hips on the floor." in said  # said live as well
     assert "not a press-up" in HIPS_OFF_FLOOR and "hips were off the floor" in HIPS_OFF_FLOOR
 
 

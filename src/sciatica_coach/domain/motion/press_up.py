@@ -23,6 +23,7 @@ from sciatica_coach.domain.motion.geometry import (
     side_points_seen,
 )
 from sciatica_coach.domain.motion.landmarks import Landmark as L
+from sciatica_coach.domain.motion.results import fault_text
 from sciatica_coach.domain.motion.smoothing import Smoother
 from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
 
@@ -83,6 +84,7 @@ class PronePressUp(Analyzer):
         self._refused: dict[str, int] = {}  # movements not counted, by reason
         self._off_floor_seconds = 0.0
         self._floor_t: float | None = None
+        self._said_off_floor = False
 
     def read(self, points: Points, t: float) -> tuple[Sight, Reading | None]:
         """Trunk elevation (hips to shoulders above the floor line) is the rep signal."""
@@ -128,6 +130,10 @@ class PronePressUp(Analyzer):
         self._off_floor = hip > self.p.floor_hip_max or knee > self.p.floor_knee_max
         if self._off_floor and self._floor_t is not None:
             self._off_floor_seconds += min(t - self._floor_t, self.th.tracking.gap_bridge)
+            held = self._off_floor_seconds >= self.p.off_floor_seconds and self.counter.trace is None
+            if held and not self._said_off_floor:  # a plank held still: said live too, not only in the summary
+                self._said_off_floor = True
+                self._cues.append(fault_text("pelvis-lift"))
         self._floor_t = t
 
     def on_break(self) -> None:
