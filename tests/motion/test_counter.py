@@ -103,3 +103,29 @@ def test_smoother_follows_and_measures_rate() -> None:
     assert smoother.value == pytest.approx(20.0 * 89 / FPS - 2.0, abs=0.5)  # lags by about tau * rate
     smoother.reset()
     assert smoother.update(10.0, 5.0) == 5.0 and smoother.rate == 0.0
+
+
+def test_a_slow_last_part_of_the_rise_is_not_counted_as_hold() -> None:
+    # rise to 40 quickly, creep 40 -> 50 over 1.5 s at under the hold speed, then a true 2 s plateau
+    values = [0.0] * 30 + [40.0 * i / 30 for i in range(30)]
+    values += [40.0 + 10.0 * i / 45 for i in range(45)] + [50.0] * 60
+    values += [50.0 - 50.0 * i / 30 for i in range(31)] + [0.0] * 30
+    counter = Counter(10, 30, Counting(hold_speed=8.0))
+    holds = []
+    previous = values[0]
+    for i, value in enumerate(values):
+        trace = counter.update(i / FPS, value, (value - previous) * FPS, True)
+        previous = value
+        if trace is not None:
+            holds.append(trace.hold_seconds)
+    (hold,) = holds
+    # the plateau (plus the last 5% of the creep and half the rate window), not the creep: that would be 3.5 s
+    assert 1.9 <= hold <= 2.6
+
+
+def test_a_hold_cut_off_whose_rep_start_was_not_seen_is_kept_as_a_hold_only() -> None:
+    counter = Counter(10, 30, Counting())
+    feed(counter, [50.0] * 90, fresh_until=0.5)  # first seen at the top, held 3 s, then the input ends
+    assert counter.interrupt(last_seen=3.0) is None  # no rep: its start was never seen
+    held = counter.unfinished_hold
+    assert held is not None and held.hold_seconds == pytest.approx(3.0, abs=0.2)

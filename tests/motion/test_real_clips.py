@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from motion.helpers import all_faults, analyse
-from sciatica_coach.domain.motion import PoseFrame
+from sciatica_coach.domain.motion import AnalysisResult, LiveStatus, PoseFrame
+from sciatica_coach.domain.motion.base import TWO_PEOPLE
+from sciatica_coach.domain.motion.press_up import HIPS_OFF_FLOOR
 
 pytestmark = pytest.mark.video
 
@@ -73,3 +75,77 @@ def test_scissor_kicks_are_no_glides_but_a_lying_person_with_straight_knees(medi
     assert result.observations["lying"] == "yes"
     assert result.observations["posture"] == "lying"
     assert result.observations["knees"] == "straight"
+
+
+def _clips(media: Path) -> list[dict[str, str]]:
+    return list(labels(media).values())
+
+
+def _run(row: dict[str, str], clip_frames: Frames) -> tuple[AnalysisResult, list[LiveStatus]]:
+    exercise = "nerve-glide" if row["exercise"] == "none" else row["exercise"]
+    return analyse(exercise, clip_frames(row["file"]))
+
+
+def test_every_labelled_clip_is_counted_exactly_and_never_silent(media: Path, clip_frames: Frames) -> None:
+    for row in _clips(media):
+        result, _ = _run(row, clip_frames)
+        start, end = window(row)
+        counted = len([rep for rep in result.reps if start <= rep.start <= end])
+        assert counted == int(row["true_reps"] or 0), row["file"]
+        if row["must_flag"] == "yes":  # a fault on every counted rep, or nothing counted and a warning saying why
+            flagged = (bool(result.reps) and all(rep.faults for rep in result.reps)) or (
+                not result.reps and bool(result.warnings)
+            )
+            assert flagged, row["file"]
+        assert TWO_PEOPLE not in result.warnings, row["file"]  # one person in every clip here
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "press-up-cobra-multiview.mp4",
+        "ng-spine-slr-hold-solo.mp4",
+        pytest.param(
+            "pp-aris-cobra-hold.mp4",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the slow last part of the rise (3.5-4.5 s, under 8 deg/s) still reads as hold: 5.4 s for 4.4",
+            ),
+        ),
+    ],
+)
+def test_labelled_holds_are_timed_within_half_a_second(name: str, media: Path, clip_frames: Frames) -> None:
+    row = labels(media)[name]
+    result, _ = _run(row, clip_frames)
+    h_start, h_end = (float(v) for v in row["holds_s"].split("-"))
+    overlapping = [h for h in result.holds if h.end > h_start and h.start < h_end]
+    assert overlapping, "the labelled hold was not reported"
+    assert max(h.seconds for h in overlapping) == pytest.approx(h_end - h_start, abs=0.5)
+
+
+def test_the_forearm_plank_counts_nothing_and_says_the_hips_are_off_the_floor(media: Path, clip_frames: Frames) -> None:
+    result, statuses = analyse("prone-press-up", clip_frames("pp-neg-kaia-plank-hold.mp4"))
+    assert result.rep_count == 0
+    assert HIPS_OFF_FLOOR in result.warnings
+    said = [cue for status in statuses for cue in status.cues]
+    assert said.count("Keep your hips on the floor.") == 1  # the plank held still is told live, once
+
+
+def test_a_cobra_first_seen_low_is_lying_and_its_hold_is_reported(media: Path, clip_frames: Frames) -> None:
+    result, _ = analyse("prone-press-up", clip_frames("pp-aris-cobra-hold.mp4"))
+    assert result.observations["posture"] == "lying"  # propped on straight arms, the legs on the mat
+    (hold,) = result.holds
+    assert hold.start < 5.0 and hold.end >= 8.5  # the clip ends during the hold
+    assert all_faults(result) == set() and HIPS_OFF_FLOOR not in result.warnings
+
+
+def test_v_ups_are_no_glides_and_say_both_legs_were_up(media: Path, clip_frames: Frames) -> None:
+    result, _ = analyse("nerve-glide", clip_frames("ng-pal-vup-headlift.mp4"))
+    assert result.rep_count == 0
+    assert any("Both legs were up together" in w for w in result.warnings)
+
+
+def test_side_view_squats_are_each_flagged_as_a_squat_pattern(media: Path, clip_frames: Frames) -> None:
+    result, _ = analyse("hip-hinge", clip_frames("hh-neg-han-squat-side.mp4"))
+    assert result.rep_count == 6
+    assert all("squat-pattern" in rep.faults for rep in result.reps)

@@ -19,9 +19,36 @@ from sciatica_coach.domain.motion.results import (
     fault_text,
 )
 from sciatica_coach.domain.motion.smoothing import Smoother
-from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds
+from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds, Tracking
 
+POSITION_WORDS = {"standing": "standing up", "lying": "lying down"}
 CUT_POINTS = (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+TWO_PEOPLE = (
+    "I see two people: step into the middle of the picture on your own, or ask the other person to step out of it."
+)
+LOWERING_UNSEEN = "I can't tell when you lowered: come all the way back down and rest a moment before the next one."
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a body was in the picture just before or after a jump: its centre and size (shares of the picture),
+    shoulder width over torso length, and its posture."""
+
+    t: float
+    x: float
+    y: float
+    size: float
+    width: float
+    posture: str
+    steady: float = 0.0  # seconds the body had stayed there since the jump before
+
+    def same_body(self, other: Placement, tr: Tracking) -> bool:
+        """The same body in the same place (a jump back to it is a switch between two people, not a new view)."""
+        near = math.hypot(self.x - other.x, self.y - other.y) < tr.same_place
+        sized = posture.scale_change(self.size, other.size) < tr.same_size
+        return near and sized and abs(self.width - other.width) < tr.same_width and self.posture == other.posture
+
+
 VIEW_CONFIDENCE = {"side": 1.0, "three-quarter": 0.85, "front": 0.7, "unknown": 0.6}
 WRONG_ANGLE = "turn so the camera sees you from the side"
 
@@ -41,11 +68,13 @@ class Analyzer:
 
     views: tuple[str, ...] = ("side", "three-quarter", "front")
     lying = False
+    position = "standing"  # the posture the exercise starts from ...
+    get_into_position = "Stand up, side-on to the camera, to start."  # ... and the words to get there
 
     def __init__(self, exercise_id: str, rest: float, peak: float, thresholds: Thresholds = DEFAULT) -> None:
         self.exercise_id = exercise_id
         self.th = thresholds
-        self.counter = Counter(rest, peak, thresholds.counting)
+        self.counter = Counter(rest, peak, thresholds.counting, thresholds.tracking.rate_window)
         self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
         self.azimuth = Smoother(thresholds.tracking.view_smoothing, thresholds.tracking.rate_window)
         self.view = "unknown"
@@ -72,6 +101,15 @@ class Analyzer:
         self._rep_missing = 0
         self._clarity_now = 0.0
         self._interrupted = 0
+        self._unfinished_holds = 0
+        self._variants_seen: set[str] = set()
+        self._placement_prev: Placement | None = None
+        self._jump_t: float | None = None
+        self._placements: list[Placement] = []  # before and after each jump of the body, the last few
+        self._switches = 0
+        self._said_switch = False
+        self._signal_max = -math.inf
+        self._unfinished = 0
         self._t = 0.0
         self._fresh_until: float | None = None
 
@@ -103,6 +141,10 @@ class Analyzer:
         """The variant a finished rep showed ("" when the exercise has none)."""
         return ""
 
+    def variant_cue(self, variant: str) -> str:
+        """Words said the first time a variant is seen ("" for none)."""
+        return ""
+
     def on_break(self) -> None:
         """The view broke (cut, lost): forget baselines tied to the camera's framing."""
 
@@ -124,9 +166,14 @@ class Analyzer:
         if frame.landmarks is None:
             self._missing(t, "step into the picture")
             self._prev = None
+            self._placement_prev = None
         else:
             points = Points(frame.landmarks, frame.width, frame.height)
+            before = self._placement_prev
+            self._placement_prev = self._placement(t, points)
             if self._is_cut(t, points):
+                if before is not None:
+                    self._jumped(before, self._placement_prev)
                 self._break(self._last_good if self._last_good is not None else t)
             sight, reading = self.read(points, t)
             if not sight.ok or reading is None:
@@ -155,6 +202,8 @@ class Analyzer:
         if reading.side and self.counter.trace is not None:
             self.live_side = reading.side
         value = self.signal.update(t, reading.signal)
+        if reading.ready or self.counter.trace is not None:
+            self._signal_max = max(self._signal_max, value)
         fresh = t <= self._fresh_until
         done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh)
         trace = self.counter.trace
@@ -167,6 +216,33 @@ class Analyzer:
                 self._add_fault(fault)
         if done is not None:
             self._complete(done)
+
+    def _placement(self, t: float, points: Points) -> Placement:
+        xs = [points.xs[i] / points.w for i in CUT_POINTS]
+        ys = [points.ys[i] / points.h for i in CUT_POINTS]
+        size = max(max(xs) - min(xs), max(ys) - min(ys))
+        steady = t - (self._jump_t if self._jump_t is not None else (self._first_t or t))
+        return Placement(
+            t, sum(xs) / len(xs), sum(ys) / len(ys), size, posture.width_ratio(points),
+            posture.posture(points, self.th.posture), steady,
+        )  # fmt: skip
+
+    def _jumped(self, before: Placement, after: Placement) -> None:
+        """The body jumped in one frame to another place. Back to where a body had stayed steadily just before an
+        earlier jump, it is the pose model switching between two people, not a camera cut (a cut does not go back
+        and forth; a glitch leaves the body where it was)."""
+        tr = self.th.tracking
+        self._jump_t = after.t
+        recent = [p for p in self._placements if after.t - p.t <= tr.switch_memory]
+        apart = math.hypot(after.x - before.x, after.y - before.y) >= tr.switch_apart
+        sane = apart and after.width < tr.sane_width
+        returned = sane and any(p.steady >= tr.switch_steady and after.same_body(p, tr) for p in recent)
+        self._placements = [*recent, before][-8:]
+        if returned:
+            self._switches += 1
+            if not self._said_switch:
+                self._said_switch = True
+                self._cues.append(TWO_PEOPLE)
 
     def _missing(self, t: float, reason: str) -> None:
         self._reasons[reason] += 1
@@ -205,9 +281,16 @@ class Analyzer:
         return speed > tr.cut_speed and speed > before * tr.cut_jump + tr.cut_jump_floor
 
     def _break(self, last_seen: float) -> None:
+        under_way = self.counter.trace is not None and self.counter.phase in (Phase.HOLD, Phase.RETURN)
         done = self.counter.interrupt(last_seen)
+        if under_way and done is None and self.counter.unfinished_hold is None:
+            self._unfinished += 1
         if done is not None and self._complete(done):
             self._interrupted += 1
+        held = self.counter.unfinished_hold
+        if held is not None and held.hold_start is not None and self.accept(held):
+            self.holds.append(HoldResult(held.hold_start, held.hold_start + held.hold_seconds, held.hold_seconds, ""))
+            self._unfinished_holds += 1
         self._trace = None
         self._lost = True
         self.signal.reset()
@@ -237,12 +320,28 @@ class Analyzer:
         )  # fmt: skip
         self.reps.append(rep)
         if rep.variant:
+            if rep.variant not in self._variants_seen:
+                self._variants_seen.add(rep.variant)
+                cue = self.variant_cue(rep.variant)
+                if cue:
+                    self._cues.append(cue)
             self.variant = rep.variant
         if trace.hold_start is not None and trace.hold_seconds >= self.th.counting.min_hold:
             end = trace.hold_start + trace.hold_seconds
             self.holds.append(HoldResult(trace.hold_start, end, trace.hold_seconds, side))
         self._trace, self._faults = None, []
         return True
+
+    def _why_nothing(self) -> list[str]:
+        """A person was in view and nothing was counted: say why, never stay silent."""
+        postures = self._postures.most_common(1)
+        if postures and postures[0][0] != self.position:
+            return [f"I could see you, but not {POSITION_WORDS[self.position]}. {self.get_into_position}"]
+        if self._unfinished:
+            return [LOWERING_UNSEEN]
+        if self._signal_max >= self.counter.peak:
+            return ["I saw you move, but not a whole repetition of this exercise, so nothing was counted."]
+        return []
 
     # -- answers -----------------------------------------------------------------------------------------
     def status(self) -> LiveStatus:
@@ -280,7 +379,11 @@ class Analyzer:
                 f"{self._interrupted} rep(s) were cut off at the top (the view changed or was lost); "
                 "counted from the hold, with lower confidence."
             )
+        if self._switches:
+            warnings.append(TWO_PEOPLE)
         warnings.extend(self.extra_warnings())
+        if not self.reps and not self.holds and self.visible_frames and not warnings:
+            warnings.extend(self._why_nothing())
         observations = {
             "posture": self._postures.most_common(1)[0][0] if self._postures else "unknown",
             "view": self._views.most_common(1)[0][0] if self._views else "unknown",

@@ -6,7 +6,7 @@ the signal leaves `rest`, counts only once it has reached `peak` (well above res
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sciatica_coach.domain.motion.thresholds import Counting
@@ -37,6 +37,8 @@ class Trace:
     return_start: float | None = None
     end: float = 0.0
     end_seen: bool = True
+    floor: float = 0.0  # the signal when the rep started (where the rise began)
+    samples: list[tuple[float, float, float]] = field(default_factory=list)  # (t, value, rate) from the peak on
 
     @property
     def hold_seconds(self) -> float:
@@ -47,19 +49,49 @@ class Trace:
         return max(0.0, (end if end is not None else self.hold_start) - self.hold_start)
 
 
+def refine_hold(trace: Trace, c: Counting, rate_window: float) -> None:
+    """Settle the hold once the rep is over, from the samples at the top.
+
+    The live hold starts at the first slow moment near the top, which can be the last slow part of a rise. Once the
+    whole top is known, the hold starts at the first slow moment within `hold_band` (a share of the rise) of the
+    plateau, the median of the slow samples; the rate is measured over the past `rate_window`, so a moment found
+    still was still half a window earlier.
+    """
+    if trace.hold_start is None or not trace.samples:
+        return
+    end = trace.hold_end if trace.hold_end is not None else trace.last_still
+    if end is None:
+        return
+    still = [v for t, v, r in trace.samples if trace.hold_start <= t <= end and abs(r) < c.hold_speed]
+    if not still:
+        return
+    still.sort()
+    plateau = still[len(still) // 2]
+    band = max(1.0, c.hold_band * (plateau - trace.floor))
+    for t, v, r in trace.samples:
+        if t > end:
+            return
+        if abs(r) < c.hold_speed and v >= plateau - band:
+            trace.hold_start = max(trace.samples[0][0], t - rate_window * 0.5)
+            return
+
+
 class Counter:
     """Hysteresis counter over one signal; `update` returns a finished Trace when a rep completes."""
 
-    def __init__(self, rest: float, peak: float, counting: Counting) -> None:
+    def __init__(self, rest: float, peak: float, counting: Counting, rate_window: float = 0.25) -> None:
         if not rest < peak:
             raise ValueError("the rest threshold must be below the peak threshold")
         self.rest = rest
         self.peak = peak
         self.c = counting
+        self.rate_window = rate_window  # the span the fed rate is measured over (its lag is half of it)
         self.phase = Phase.SETUP
         self.trace: Trace | None = None
         self._rest_since: float | None = None
         self._last_t = 0.0
+        self._rest_value = rest
+        self.unfinished_hold: Trace | None = None  # a hold cut off before its rep could count (start not seen)
 
     def update(self, t: float, value: float, rate: float, ready: bool, fresh: bool = False) -> Trace | None:
         """Feed the smoothed signal and its rate; `ready` says the body is set up for this exercise, `fresh` that
@@ -73,18 +105,23 @@ class Counter:
                 self.phase, self._rest_since = Phase.SETUP, None
             elif value > self.rest:
                 if self._rest_since is not None and t - self._rest_since >= self.c.min_rest:
-                    self.trace = Trace(start=previous_t, start_seen=True)
+                    self.trace = Trace(start=previous_t, start_seen=True, floor=self._rest_value)
                     self.phase = Phase.MOVE
             elif self._rest_since is None:
                 self._rest_since = t
+            if value <= self.rest:
+                self._rest_value = value
             return None
         trace = self.trace
         assert trace is not None
+        if self.phase is not Phase.MOVE:
+            trace.samples.append((t, value, rate))
         if value > trace.top:
             trace.top, trace.top_t = value, t
         if self.phase is Phase.MOVE:
             if value >= self.peak:
                 trace.peak_t = t
+                trace.samples.append((t, value, rate))
                 self.phase = Phase.HOLD
             elif value < self.rest:
                 self._back_to_rest(t)
@@ -100,7 +137,10 @@ class Counter:
         if value < self.rest:
             trace.end = t
             self._back_to_rest(t)
-            return trace if trace.end - trace.start >= self.c.min_rep else None
+            if trace.end - trace.start < self.c.min_rep:
+                return None
+            refine_hold(trace, self.c, self.rate_window)
+            return trace
         if value > trace.top - self.c.hold_drift * 0.5 and rate > 0:
             self.phase = Phase.HOLD  # went back up: the same rep
             trace.hold_end = None
@@ -110,13 +150,18 @@ class Counter:
         """The view broke (lost person, camera cut, end of input): keep a rep held at the top, drop the rest."""
         trace, phase = self.trace, self.phase
         self.phase, self.trace, self._rest_since = Phase.SETUP, None, None
-        if trace is None or phase not in (Phase.HOLD, Phase.RETURN) or not trace.start_seen:
+        self.unfinished_hold = None
+        if trace is None or phase not in (Phase.HOLD, Phase.RETURN):
             return None
         if trace.hold_end is None:
             trace.hold_end = trace.last_still
+        refine_hold(trace, self.c, self.rate_window)
         if trace.hold_seconds < self.c.interrupted_hold:
             return None
         trace.end, trace.end_seen = last_seen, False
+        if not trace.start_seen:
+            self.unfinished_hold = trace  # the hold was seen, the rep's start was not: a hold, not a rep
+            return None
         return trace
 
     def _setup(self, t: float, value: float, ready: bool, fresh: bool) -> None:
@@ -130,7 +175,8 @@ class Counter:
                 self.phase = Phase.REST
         elif value >= self.peak and fresh:
             # First seen already at the top (e.g. a video that starts mid-rep): counts only if we see it return.
-            self.trace = Trace(start=t, start_seen=False, top=value, top_t=t, peak_t=t)
+            self.trace = Trace(start=t, start_seen=False, top=value, top_t=t, peak_t=t, floor=self.rest)
+            self.trace.samples.append((t, value, 0.0))
             self.phase = Phase.HOLD
             self._rest_since = None
         else:

@@ -42,6 +42,8 @@ class NerveGlide(Analyzer):
 
     views = ("side", "three-quarter")
     lying = True
+    position = "lying"
+    get_into_position = "Lie on your back, side-on to the camera, to start."
 
     def __init__(self, exercise_id: str = "nerve-glide", thresholds: Thresholds = DEFAULT) -> None:
         self.g = thresholds.glide

@@ -43,6 +43,7 @@ class HingeNotes:
 
     bottom: Shape | None = None
     knees_first: bool | None = None  # judged once, when the knees are mostly straight again
+    single_leg: bool = False  # one foot left the floor behind: a single-leg hinge
 
 
 class HipHinge(Analyzer):
@@ -61,6 +62,7 @@ class HipHinge(Analyzer):
         self._notes = HingeNotes()
         self._calibrated = False
         self._shoulder_y_base: float | None = None
+        self._lifted = ""
         detail = (thresholds.tracking.detail_smoothing, thresholds.tracking.rate_window)
         self._knee = Smoother(*detail)
         self._trunk = Smoother(*detail)
@@ -76,7 +78,16 @@ class HipHinge(Analyzer):
         if not sight.ok:
             return sight, None
         on_feet = posture.is_on_feet(points, square_torso=False, p=self.th.posture)
-        sp = SIDE_POINTS[self.near]
+        lifted = self._lifted_leg(points)
+        if lifted or (self.counter.trace is None and self.signal.value < self.h.rest * 0.5):
+            self._lifted = lifted  # kept until standing tall again: the reaching leg's landmarks come and go
+        standing_leg = self.near
+        if self._lifted:
+            standing_leg = "right" if self._lifted == "left" else "left"
+            if self.counter.trace is not None and not self._notes.single_leg:
+                self._notes.single_leg = True
+                self._notes.bottom = None  # a bottom read on the leg now reaching back is no measure
+        sp = SIDE_POINTS[standing_leg]  # the leg the body stands on carries the hinge
         shoulders = points.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
         hips = points.mid(L.LEFT_HIP, L.RIGHT_HIP)
         hip, knee, ankle = points.p(sp["hip"]), points.p(sp["knee"]), points.p(sp["ankle"])
@@ -104,6 +115,26 @@ class HipHinge(Analyzer):
             drop = (shoulders[1] - self._shoulder_y_base) / self._ref_trunk * 100.0
             signal = max(drop, flexion)
         return sight, Reading(signal, on_feet, "", clarity(points, self.near, NEEDED, self.th))
+
+    def _lifted_leg(self, points: Points) -> str:
+        """The leg reaching back off the floor (a single-leg hinge): its knee behind the hip, or its foot well above
+        the other; "" with both feet down."""
+        lengths = [points.dist(SIDE_POINTS[leg]["hip"], SIDE_POINTS[leg]["ankle"]) for leg in ("left", "right")]
+        leg_len = max(lengths)
+        if leg_len <= 1e-6:
+            return ""
+        behind = {}
+        turned = math.cos(math.radians(min(self.azimuth.value, self.h.turned_max)))  # shrinks as the camera turns
+        for leg in ("left", "right"):
+            sp = SIDE_POINTS[leg]
+            behind[leg] = (points.xs[sp["hip"]] - points.xs[sp["knee"]]) * self._facing / leg_len / turned
+        lift = (points.ys[L.LEFT_ANKLE] - points.ys[L.RIGHT_ANKLE]) / leg_len  # positive: the right foot is higher
+        back = self.h.knee_behind
+        if lift > self.h.foot_lift or (behind["right"] > back and behind["left"] < back / 2):
+            return "right"
+        if -lift > self.h.foot_lift or (behind["left"] > back and behind["right"] < back / 2):
+            return "left"
+        return ""
 
     def _tilt(self, top: tuple[float, float], bottom: tuple[float, float], seen: float, ref: float) -> float:
         flat = tilt(top, bottom)
@@ -168,6 +199,7 @@ class HipHinge(Analyzer):
         faults = self._bottom_faults(bottom)
         h = self.h
         judge = notes.knees_first is None and min(bottom.knee, bottom.trunk) > h.min_range and self.view != "front"
+        judge = judge and not notes.single_leg  # the stand-up order is judged on two legs
         if judge and (bottom.knee - shape.knee) / bottom.knee >= h.knees_straight:
             notes.knees_first = (bottom.trunk - shape.trunk) / bottom.trunk < self.h.knees_first_trunk
             if notes.knees_first and "squat-pattern" not in faults:
@@ -188,9 +220,13 @@ class HipHinge(Analyzer):
     def final_faults(self, trace: Trace) -> list[str]:
         """Knees-first stand-up, and the bottom's faults for reps too quick to be judged live."""
         faults = self._bottom_faults(self._notes.bottom) if self._notes.bottom is not None else []
-        if self._notes.knees_first and "squat-pattern" not in faults:
+        if self._notes.knees_first and not self._notes.single_leg and "squat-pattern" not in faults:
             faults.append("knees-first")
         return faults
+
+    def rep_variant(self, trace: Trace) -> str:
+        """A single-leg hinge when one foot left the floor ("" for both feet down)."""
+        return "single-leg" if self._notes.single_leg else ""
 
     def extra_observations(self) -> dict[str, str]:
         """How deep the last hinge went."""

@@ -32,11 +32,41 @@ def _ankle_drop(points: Points) -> float:
     return max(drops) if drops else 0.0
 
 
+def legs_flat(points: Points, p: Posture = DEFAULT.posture) -> bool:
+    """Both legs along the floor: hip to ankle within `legs_flat` degrees of the horizontal in the picture."""
+    return all(
+        abs(elevation(points.p(hip), points.p(ankle))) < p.legs_flat
+        for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))
+    )
+
+
 def is_lying(points: Points, p: Posture = DEFAULT.posture) -> bool:
-    """Trunk level with the floor, or pointing at the camera (seen from the head or feet end)."""
+    """Trunk level with the floor, or pointing at the camera (seen from the head or feet end), or the legs along the
+    floor with the trunk propped up on the arms (a cobra or press-up; sitting upright is not lying)."""
     if width_ratio(points) > p.end_view_ratio:
         return True
-    return abs(trunk_elevation(points)) < p.lying_max_trunk and _ankle_drop(points) < p.on_feet_drop
+    if _ankle_drop(points) >= p.on_feet_drop:
+        return False
+    trunk = abs(trunk_elevation(points))
+    return trunk < p.lying_max_trunk or (trunk < p.propped_max_trunk and legs_flat(points, p))
+
+
+def true_torso(points: Points, square_on_ratio: float) -> float:
+    """The torso's length as if seen side-on: a torso turned toward the camera looks shorter while the shoulders
+    look wider, so both together give its length whatever the camera's angle (lying or standing)."""
+    return math.hypot(points.torso_length(), points.dist(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) / square_on_ratio)
+
+
+def height_above(points: Points, base: tuple[float, float], tip: tuple[float, float], index: int) -> float:
+    """How far landmark `index` sits above the line base -> tip, in pixels (up in the picture is positive)."""
+    dx, dy = tip[0] - base[0], tip[1] - base[1]
+    n = math.hypot(dx, dy)
+    if n <= 1e-6:
+        return base[1] - points.ys[index]
+    nx, ny = dy / n, -dx / n  # a normal to the line ...
+    if ny > 0:
+        nx, ny = -nx, -ny  # ... pointing up in the picture
+    return (points.xs[index] - base[0]) * nx + (points.ys[index] - base[1]) * ny
 
 
 def is_on_feet(points: Points, square_torso: bool = True, p: Posture = DEFAULT.posture) -> bool:

@@ -30,6 +30,14 @@ class Tracking:
     clarity_floor: float = 0.3  # visibility at which a frame's clarity is 0 ...
     clarity_span: float = 0.5  # ... rising to 1 this much higher
     near_side_margin: float = 0.4  # summed visibility lead the other side needs before it counts as nearer
+    # Two people: the pose model follows one person and may jump between them; a jump back to the same place.
+    same_place: float = 0.08  # centres this close (share of the picture) ...
+    same_size: float = 0.2  # ... sizes within this fraction ...
+    same_width: float = 0.15  # ... and shoulder width over torso length within this: the same body
+    switch_memory: float = 20.0  # seconds a body's place is remembered for that comparison
+    switch_apart: float = 0.15  # a jump between centres this far apart (share of the picture) may be to another body
+    switch_steady: float = 0.5  # a body that stayed put this long before the jump away from it ...
+    sane_width: float = 3.0  # ... and a shoulder width under this many torso lengths (not a glitch) is compared
     hidden_warning: float = 0.25  # warn when the person could not be seen for more than this share of the frames
 
 
@@ -40,6 +48,8 @@ class Posture:
     lying_max_trunk: float = 35.0  # trunk elevation (hip to shoulder above horizontal) of someone lying
     end_view_ratio: float = 1.1  # shoulder width over seen torso length above which the torso points at the camera
     on_feet_drop: float = 0.6  # ankles below the hips by this share of the hip-to-ankle length: on the feet
+    legs_flat: float = 20.0  # hip to ankle within this of the horizontal: the legs lie along the floor ...
+    propped_max_trunk: float = 70.0  # ... and a trunk up to this steep is propped on the arms, still lying
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Counting:
     hold_speed: float = 8.0  # degrees per second under which a held position counts as still
     min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
     hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
+    hold_band: float = 0.05  # a hold starts once the signal is within this share of the rise of the plateau
     interrupted_hold: float = 1.0  # a rep cut off at the top (camera cut, lost view) counts if held this long
     interrupted_confidence: float = 0.6  # confidence factor for a rep whose start or end was not seen
 
@@ -87,6 +98,14 @@ class PressUp:
     lying_max: float = 30.0  # trunk elevation at rest above which the person is not lying down
     elbow_straight: float = 150.0  # an elbow angle over this counts as pressed, whatever it started from
     got_up: float = 3.0  # a hip rise this many times the pelvis-lift limit is getting up, not a press-up
+    # Heights above the floor line (near wrist to near ankle), in torso lengths seen side-on.
+    floor_hip_max: float = 0.36  # a hip joint higher than this is off the floor (lying, it sits about 0.2-0.3 up)
+    floor_knee_max: float = 0.10  # a knee higher than this is off the floor (a plank, a push-up)
+    off_floor_share: float = 0.6  # pelvis off the floor for this share of a movement: a plank or push-up
+    off_floor_seconds: float = 1.0  # this long lying with the pelvis off the floor, nothing counted: say why
+    off_floor_frames: int = 3  # frames at the top off the floor (and half of them) before pelvis-lift is said
+    forearm_floor: float = 0.2  # an elbow this low at the top rests on the floor: up on the forearms
+    sphinx_elbow_max: float = 130.0  # ... with the elbow staying bent under this
     hold_target: float = 1.5
 
 
@@ -111,6 +130,8 @@ class Hinge:
     max_trunk: float = 110.0  # tilts past these are misplaced landmarks, not bodies: capped
     max_thigh: float = 110.0  # (a thigh past this is not counted into the hip flexion at all)
     max_shank: float = 60.0
+    foot_lift: float = 0.3  # one ankle higher than the other by this share of the leg: a single-leg hinge ...
+    knee_behind: float = 0.12  # ... or one knee behind the hip by this share of the leg (the other not)
     hold_target: float = 1.0
 
 

@@ -16,14 +16,16 @@ from sciatica_coach.domain.motion.synthetic.camera import Camera, camera_for
 from sciatica_coach.domain.motion.synthetic.motions import SCRIPTS, Keyframe, Plan, Timeline, pose_at
 
 FAULTS = frozenset({"no-head-lift", "fast-drop", "both-legs", "pelvis-lift", "too-high", "rounded-back", "knees-first"})
-LYING = frozenset({"nerve-glide", "nerve-glide-bent-knee", "prone-press-up"})
+LYING = frozenset({"nerve-glide", "nerve-glide-bent-knee", "prone-press-up", "forearm-press-up", "plank", "push-up"})
 
 
 @dataclass(frozen=True)
 class SyntheticSpec:
     """One synthetic recording: the exercise and how it is performed, filmed and tracked.
 
-    exercise: nerve-glide, nerve-glide-bent-knee, prone-press-up, hip-hinge or squat.
+    exercise: nerve-glide, nerve-glide-bent-knee, prone-press-up, hip-hinge or squat; and for what must not pass
+    as a press-up, forearm-press-up (the smaller "sphinx" variant, which does), plank and push-up;
+    single-leg-hinge stands on the `side` leg while the other reaches back.
     view: "side", "three-quarter", "front" or an azimuth in degrees; `near` is the body side facing the camera.
     noise: landmark jitter (standard deviation) as a share of the torso's length in the picture.
     drop_rate: share of frames where the tracker finds nobody (landmarks None).

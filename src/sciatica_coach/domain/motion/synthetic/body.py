@@ -198,3 +198,19 @@ def prone(trunk_rise: float = 0.0, pelvis: float = 0.0, **extra: float) -> BodyP
         arm_l=-100.0, arm_r=-100.0, elbow_l=60.0, elbow_r=60.0, hands_f=0.38, hands_y=0.02, hands_on_floor=1.0,
     )  # fmt: skip
     return replace(pose, **extra)
+
+
+def face_down_line(angle: float = 0.0, **extra: float) -> BodyPose:
+    """Face down on the toes with the body in one straight line from the ankles (a plank or a push-up), raised
+    `angle` degrees from the floor at the toes; `forearms` (0/1) rests on the forearms instead of straight arms."""
+    forearms = extra.pop("forearms", 0.0) >= 0.5
+    ankle = (-(THIGH + SHANK), ANKLE_HEIGHT + 0.02)
+    up = math.radians(angle)
+    hip = (ankle[0] + (THIGH + SHANK) * math.cos(up), ankle[1] + (THIGH + SHANK) * math.sin(up))
+    shoulder = (hip[0] + TRUNK * math.cos(up), hip[1] + TRUNK * math.sin(up))
+    hands_f = shoulder[0] + (FOREARM if forearms else 0.0)
+    pose = BodyPose(
+        hip_f=hip[0], hip_y=hip[1], trunk=angle, neck=-10.0, thigh_l=angle - 180.0, thigh_r=angle - 180.0,
+        arm_l=-90.0, arm_r=-90.0, hands_f=hands_f, hands_y=0.02, hands_on_floor=1.0,
+    )  # fmt: skip
+    return replace(pose, **extra)

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sciatica_coach.domain.motion.synthetic.body import BodyPose, prone, standing, supine
+from sciatica_coach.domain.motion.synthetic.body import BodyPose, face_down_line, prone, standing, supine
 
 Builder = Callable[..., BodyPose]
 
@@ -127,6 +127,38 @@ def press_up(plan: Plan) -> Timeline:
     return tl
 
 
+def forearm_press_up(plan: Plan) -> Timeline:
+    """The smaller press-up on the forearms ("sphinx"): elbows under the shoulders on the floor, chest up, hold."""
+    s = plan.speed
+    hold = 5.0 if plan.hold is None else plan.hold
+    rest = {"hands_f": 0.72, "hands_y": 0.02}
+    tl = Timeline().go(0, prone, **rest).stay(plan.rest)
+    for _ in range(plan.reps):
+        tl.go(2.0 / s, prone, trunk_rise=26.0, **rest).stay(hold / s).go(2.0 / s, prone, **rest).stay(plan.rest / s)
+    return tl
+
+
+def plank(plan: Plan) -> Timeline:
+    """A forearm plank held (`hold`, default 6 s) `reps` times: face down, the whole body off the floor but the
+    forearms and toes, then down to lying."""
+    hold = 6.0 if plan.hold is None else plan.hold
+    tl = Timeline().go(0, prone).stay(plan.rest)
+    for _ in range(plan.reps):
+        tl.go(1.5, face_down_line, angle=13.0, forearms=1.0).stay(hold).go(1.5, prone).stay(plan.rest)
+    return tl
+
+
+def push_up(plan: Plan) -> Timeline:
+    """Push-ups on the toes: the body in one line lowered toward the floor and pushed back up on straight arms."""
+    s = plan.speed
+    hold = 0.8 if plan.hold is None else plan.hold
+    tl = Timeline().go(0, face_down_line, angle=7.0).stay(plan.rest)
+    for _ in range(plan.reps):
+        tl.go(1.5 / s, face_down_line, angle=24.0).stay(hold / s).go(1.5 / s, face_down_line, angle=7.0)
+        tl.stay(plan.rest / s)
+    return tl
+
+
 HINGE_BOTTOM = {"trunk_tilt": 60.0, "thigh_tilt": 25.0, "shank_tilt": 3.0}
 SQUAT_BOTTOM = {"trunk_tilt": 35.0, "thigh_tilt": 80.0, "shank_tilt": 25.0}
 ROUNDED_BOTTOM = {"trunk_tilt": 50.0, "thigh_tilt": 3.0, "shank_tilt": 2.0, "rounding": 35.0, "neck": 25.0}
@@ -138,6 +170,9 @@ def hinge(plan: Plan) -> Timeline:
     hold = 0.5 if plan.hold is None else plan.hold
     if plan.exercise == "squat":
         bottom = SQUAT_BOTTOM
+    elif plan.exercise == "single-leg-hinge":  # standing on one leg, the other reaching back as the trunk tips
+        lifted = "thigh_r" if plan.side == "left" else "thigh_l"
+        bottom = {"trunk_tilt": 70.0, lifted: -160.0, "shift": -0.15}
     elif "rounded-back" in plan.faults:
         bottom = ROUNDED_BOTTOM
     else:
@@ -165,6 +200,10 @@ SCRIPTS: dict[str, Callable[[Plan], Timeline]] = {
     "nerve-glide": glide,
     "nerve-glide-bent-knee": glide,
     "prone-press-up": press_up,
+    "forearm-press-up": forearm_press_up,
+    "plank": plank,
+    "push-up": push_up,
     "hip-hinge": hinge,
     "squat": hinge,
+    "single-leg-hinge": hinge,
 }
