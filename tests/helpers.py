@@ -122,6 +122,11 @@ class DatabasePool:
         self._made: dict[str, list[str]] = {}  # admin URL -> every database this pool created
         self._schema: dict[str, list[str]] = {}  # admin URL -> the migrated schema, as `_POSTGRES_SCHEMA` rows
 
+    @property
+    def template_folder(self) -> Path | None:
+        """Where the SQLite template lives, once made."""
+        return self._folder
+
     def sqlite_copy(self, path: Path) -> str:
         """A freshly migrated SQLite database at `path` (a copy of the template); returns its URL."""
         if self._sqlite_template is None:
@@ -153,7 +158,7 @@ class DatabasePool:
         finally:
             admin.dispose()
         self._made.setdefault(admin_url, []).append(name)
-        url = _database_url(admin_url, name)
+        url = database_url_for(admin_url, name)
         upgrade(url)
         if admin_url not in self._schema:
             schema = self._read_schema(url)
@@ -190,7 +195,7 @@ class DatabasePool:
     def _reset(self, admin_url: str, name: str) -> bool:
         """Close what the last test left connected and empty every table, restarting every id sequence; False when
         the last test changed the schema."""
-        engine = create_engine(_database_url(admin_url, name))
+        engine = create_engine(database_url_for(admin_url, name))
         try:
             with engine.begin() as conn:
                 conn.execute(_OTHER_CONNECTIONS, {"name": name})
@@ -216,7 +221,8 @@ class DatabasePool:
             made.remove(name)
 
 
-def _database_url(admin_url: str, name: str) -> str:
+def database_url_for(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server `admin_url` reaches."""
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -237,7 +243,7 @@ def fresh_database(kind: DatabaseKind, folder: Path) -> Iterator[str]:
     admin_url = POSTGRES_ADMIN_URL
     name = DATABASES.take_postgres(admin_url)
     try:
-        yield _database_url(admin_url, name)
+        yield database_url_for(admin_url, name)
     finally:
         DATABASES.give_back(admin_url, name)
 
