@@ -11,7 +11,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from helpers import DATABASES, Driver, clear_to_exercise, fresh_database, session_factory, unmarked_clip_users
+from helpers import (
+    DATABASES,
+    Driver,
+    clear_to_exercise,
+    fresh_database,
+    session_factory,
+    unmarked_browser_tests,
+    unmarked_clip_users,
+)
 from sciatica_coach.domain.catalog import Catalog, load_catalog
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
@@ -19,8 +27,9 @@ from sciatica_coach.web.app import create_app
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a test that uses the real clips without the `video` marker (so `-m "not video"` means what it says)."""
-    unmarked = unmarked_clip_users(items)
+    """Refuse a test that uses the real clips without the `video` marker (so `-m "not video"` means what it says), or
+    drives a browser without the `browser` marker (so `make test` runs it alone, after the parallel run)."""
+    unmarked = unmarked_clip_users(items) + unmarked_browser_tests(items)
     if unmarked:
         raise pytest.UsageError("; ".join(unmarked))
 

@@ -71,6 +71,23 @@ def unmarked_clip_users(items: Sequence[pytest.Item]) -> list[str]:
     return found
 
 
+# Fixtures that drive Chromium or serve the app on a port; a test using one, or living in tests/browser/, must be
+# marked `browser`: `make test` runs the unmarked tests on parallel workers and the browser tests alone after them.
+BROWSER_FIXTURES = frozenset({"playwright", "browser", "page", "live_server"})
+
+
+def unmarked_browser_tests(items: Sequence[pytest.Item]) -> list[str]:
+    """The tests that drive a browser (by folder or fixture) without the `browser` marker."""
+    found = []
+    for item in items:
+        in_folder = "tests/browser/" in Path(str(getattr(item, "path", ""))).as_posix()
+        used = BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if (in_folder or used) and item.get_closest_marker("browser") is None:
+            why = f"uses {', '.join(sorted(used))}" if used else "is in tests/browser/"
+            found.append(f"{item.nodeid} {why} but is not marked browser")
+    return found
+
+
 def _postgres_unreachable(admin_url: str) -> str | None:
     """None when the server answers, else the reason it does not."""
     try:
