@@ -8,14 +8,29 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# `make test` runs every test in three steps, each on a machine left to it: the tests without a browser on
+# WORKERS pytest-xdist workers (one per core), then the browser tests on WORKERS workers (each its own server,
+# Chromium and databases; they mostly wait on the player's clock), then the tests marked `alone` one at a time (the
+# camera test: its pose model in Chromium takes all the CPU it gets). `pytest` by itself runs them all in one go.
+WORKERS ?= 2
+XDIST = -n $(WORKERS) --dist worksteal
+UNIT = $(BIN)/pytest $(XDIST) -m "not browser and not alone"
+BROWSER = $(BIN)/pytest $(XDIST) -m "browser and not alone"
+ALONE = $(BIN)/pytest -m alone
+
 .PHONY: run test install assets system-deps lint typecheck unit browser bench clean
 
 run: install assets
 	$(BIN)/sciatica-coach db upgrade
 	$(BIN)/sciatica-coach serve --host $(HOST) --port $(PORT)
 
+# Every step runs even when one before it failed; the target fails if any did.
 test: install assets system-deps lint typecheck
-	$(BIN)/pytest
+	status=0; \
+	$(UNIT) || status=$$?; \
+	$(BROWSER) || status=$$?; \
+	$(ALONE) || status=$$?; \
+	exit $$status
 
 install: $(STAMP)
 
@@ -53,10 +68,10 @@ typecheck: install
 	$(BIN)/mypy
 
 unit: install assets
-	$(BIN)/pytest -m "not browser"
+	$(UNIT)
 
 browser: install assets system-deps
-	$(BIN)/pytest -m browser
+	status=0; $(BROWSER) || status=$$?; $(ALONE) || status=$$?; exit $$status
 
 bench: install
 	$(BIN)/python bench/motion_accuracy.py

@@ -1,5 +1,6 @@
-"""Shared fixtures: a fresh database per test (SQLite file or a new PostgreSQL database), the app, a client, a
-session factory, a patient cleared to exercise and a session driver. The helpers behind them are in `helpers.py`."""
+"""Shared fixtures: a fresh database per test (a copy of a migrated SQLite file, or an emptied, migrated PostgreSQL
+database), the app, a client, a session factory, a patient cleared to exercise and a session driver. The helpers
+behind them are in `helpers.py`."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from helpers import (
+    DATABASES,
     Driver,
     clear_to_exercise,
     clinic_settings,
     fresh_database,
     session_factory,
+    unmarked_browser_tests,
     unmarked_clip_users,
 )
 from sciatica_coach.cli.main import app as cli_app
+from sciatica_coach.domain.catalog import Catalog, load_catalog
 from sciatica_coach.domain.content import Library, load_library
 from sciatica_coach.settings import LOOPBACK_HOSTS, Settings
 from sciatica_coach.usecases import accounts
@@ -30,10 +34,16 @@ from sciatica_coach.web.app import create_app
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a test that uses the real clips without the `video` marker (so `-m "not video"` means what it says)."""
-    unmarked = unmarked_clip_users(items)
+    """Refuse a test that uses the real clips without the `video` marker (so `-m "not video"` means what it says), or
+    drives a browser without the `browser` marker (so `make test` runs it alone, after the parallel run)."""
+    unmarked = unmarked_clip_users(items) + unmarked_browser_tests(items)
     if unmarked:
         raise pytest.UsageError("; ".join(unmarked))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the PostgreSQL databases this process made and its SQLite template."""
+    DATABASES.close()
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +54,8 @@ def library() -> Library:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, migrated database: a temporary SQLite file, or a new database on the local PostgreSQL (skipped when
-    the server is absent, failed under CI=true)."""
+    """A fresh, migrated database: a temporary SQLite file, or an empty database of its own on the local PostgreSQL
+    (skipped when the server is absent, failed under CI=true)."""
     with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
 
@@ -56,10 +66,18 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, speech=False, allowed_hosts=[*LOOPBACK_HOSTS, "testserver"])
 
 
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """Every packaged content file, loaded and cross-checked once for the run (its models are frozen); the app
+    fixture injects it, as the CLI and `create_app` callers may. `tests/test_smoke.py` builds an app that loads its
+    own."""
+    return load_catalog()
+
+
 @pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    """The app built through the factory."""
-    application = create_app(settings)
+def app(settings: Settings, catalog: Catalog) -> Iterator[FastAPI]:
+    """The app built through the factory, with the run's catalog injected."""
+    application = create_app(settings, catalog)
     yield application
     application.state.engine.dispose()
 

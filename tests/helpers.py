@@ -7,6 +7,8 @@ server fail the test there instead of skipping it.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from sciatica_coach.domain.screening import all_no
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory, transaction
 from sciatica_coach.storage.migrate import upgrade
+from sciatica_coach.storage.models import Base
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import record_screening
 
@@ -72,10 +75,27 @@ def unmarked_clip_users(items: Sequence[pytest.Item]) -> list[str]:
     return found
 
 
-def _postgres_unreachable() -> str | None:
+# Fixtures that drive Chromium or serve the app on a port; a test using one, or living in tests/browser/, must be
+# marked `browser`: `make test` runs the unmarked tests on parallel workers and the browser tests alone after them.
+BROWSER_FIXTURES = frozenset({"playwright", "browser", "page", "live_server"})
+
+
+def unmarked_browser_tests(items: Sequence[pytest.Item]) -> list[str]:
+    """The tests that drive a browser (by folder or fixture) without the `browser` marker."""
+    found = []
+    for item in items:
+        in_folder = "tests/browser/" in Path(str(getattr(item, "path", ""))).as_posix()
+        used = BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if (in_folder or used) and item.get_closest_marker("browser") is None:
+            why = f"uses {', '.join(sorted(used))}" if used else "is in tests/browser/"
+            found.append(f"{item.nodeid} {why} but is not marked browser")
+    return found
+
+
+def _postgres_unreachable(admin_url: str) -> str | None:
     """None when the server answers, else the reason it does not."""
     try:
-        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        engine = create_engine(admin_url, connect_args={"connect_timeout": 3})
         with engine.connect():
             pass
         engine.dispose()
@@ -84,32 +104,169 @@ def _postgres_unreachable() -> str | None:
     return None
 
 
+# What a PostgreSQL test database is made of, to tell whether a test changed the schema (a table of its own, a
+# column, an index): such a database is dropped instead of being reused.
+_POSTGRES_SCHEMA = text(
+    "SELECT c.relkind::text || ' ' || c.relname || ' ' || coalesce(string_agg("
+    "  a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':' || a.attnotnull::text, ',' ORDER BY a.attnum"
+    "), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE n.nspname = 'public' GROUP BY c.relkind, c.relname"
+    " UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+    " WHERE connamespace = 'public'::regnamespace"
+    " UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'"
+    " UNION ALL SELECT 'revision ' || version_num FROM alembic_version"
+)
+_RESTART_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)"
+    " FROM pg_sequences WHERE schemaname = 'public'"
+)
+_OTHER_CONNECTIONS = text(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+)
+
+
+class DatabasePool:
+    """Migrated test databases for this test process (each pytest-xdist worker has its own).
+
+    Alembic runs once per kind and process, not once per test. SQLite: every test gets a copy of a migrated template
+    file, so it is as new as a freshly migrated one. PostgreSQL: a migrated database is reused once its test is over,
+    after the connections it left open are closed, every table is emptied and every id sequence restarted (ids start
+    at 1 again); one whose schema a test changed (a table, column, index or constraint of its own) is dropped and a
+    new one migrated. A test that holds two at once gets two. `close()` (at the end of the run) drops them all.
+    """
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._sqlite_template: Path | None = None
+        self._free: dict[str, list[str]] = {}  # admin URL -> idle database names
+        self._made: dict[str, list[str]] = {}  # admin URL -> every database this pool created
+        self._schema: dict[str, list[str]] = {}  # admin URL -> the migrated schema, as `_POSTGRES_SCHEMA` rows
+
+    @property
+    def template_folder(self) -> Path | None:
+        """Where the SQLite template lives, once made."""
+        return self._folder
+
+    def sqlite_copy(self, path: Path) -> str:
+        """A freshly migrated SQLite database at `path` (a copy of the template); returns its URL."""
+        if self._sqlite_template is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="sc-test-templates-"))
+            template = self._folder / "template.db"
+            upgrade(f"sqlite:///{template}")
+            self._sqlite_template = template
+        for suffix in ("-wal", "-shm"):  # every connection of the upgrade was closed: all is in the main file
+            assert not Path(f"{self._sqlite_template}{suffix}").exists(), f"the SQLite template has a {suffix} file"
+        shutil.copyfile(self._sqlite_template, path)
+        return f"sqlite:///{path}"
+
+    def take_postgres(self, admin_url: str) -> str:
+        """The name of an empty, migrated database on the server `admin_url` reaches, for one test."""
+        free = self._free.setdefault(admin_url, [])
+        while free:
+            name = free.pop()
+            if self._reset(admin_url, name):
+                return name
+            self._drop(admin_url, name)
+        reason = _postgres_unreachable(admin_url)
+        if reason is not None:
+            missing(f"PostgreSQL not reachable at 127.0.0.1:5432 ({reason})")
+        name = f"sc_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+        self._made.setdefault(admin_url, []).append(name)
+        url = database_url_for(admin_url, name)
+        upgrade(url)
+        if admin_url not in self._schema:
+            schema = self._read_schema(url)
+            tables = {row.split(" ")[1] for row in schema if row.startswith("r ")}
+            models = {table.name for table in Base.metadata.sorted_tables}
+            assert tables == models | {"alembic_version"}, f"the migrations make {tables}, the models {models}"
+            self._schema[admin_url] = schema
+        return name
+
+    def give_back(self, admin_url: str, name: str) -> None:
+        """The test using `name` is over: it may be reset and reused."""
+        self._free.setdefault(admin_url, []).append(name)
+
+    def close(self) -> None:
+        """Drop every PostgreSQL database made and remove the SQLite template."""
+        for admin_url, names in self._made.items():
+            for name in list(names):
+                self._drop(admin_url, name)
+        self._made.clear()
+        self._free.clear()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = self._sqlite_template = None
+
+    @staticmethod
+    def _read_schema(url: str) -> list[str]:
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                return sorted(str(row) for row in conn.execute(_POSTGRES_SCHEMA).scalars())
+        finally:
+            engine.dispose()
+
+    def _reset(self, admin_url: str, name: str) -> bool:
+        """Close what the last test left connected and empty every table, restarting every id sequence; False when
+        the last test changed the schema."""
+        engine = create_engine(database_url_for(admin_url, name))
+        try:
+            with engine.begin() as conn:
+                conn.execute(_OTHER_CONNECTIONS, {"name": name})
+                if sorted(str(row) for row in conn.execute(_POSTGRES_SCHEMA).scalars()) != self._schema[admin_url]:
+                    return False
+                # DELETE, children first: on tables this small it is far cheaper than TRUNCATE, which makes new files.
+                for table in reversed(Base.metadata.sorted_tables):
+                    conn.execute(table.delete())
+                conn.execute(_RESTART_SEQUENCES)
+        finally:
+            engine.dispose()
+        return True
+
+    def _drop(self, admin_url: str, name: str) -> None:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
+        made = self._made.get(admin_url, [])
+        if name in made:
+            made.remove(name)
+
+
+def database_url_for(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server `admin_url` reaches."""
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+# The pool of this test process; `tests/conftest.py` closes it when the run ends.
+DATABASES = DatabasePool()
+
+
 @contextmanager
 def fresh_database(kind: DatabaseKind, folder: Path) -> Iterator[str]:
-    """A migrated database that lives as long as the block: an SQLite file in `folder`, or a new PostgreSQL database.
+    """A migrated, empty database that is the block's alone: an SQLite file in `folder`, or a PostgreSQL database
+    (from `DATABASES`: migrated once per process, emptied between tests).
 
     PostgreSQL skips when the server is not reachable, and fails under CI=true.
     """
     if kind == "sqlite":
-        url = f"sqlite:///{folder / 'test.db'}"
-        upgrade(url)
-        yield url
+        yield DATABASES.sqlite_copy(folder / "test.db")
         return
-    reason = _postgres_unreachable()
-    if reason is not None:
-        missing(f"PostgreSQL not reachable at 127.0.0.1:5432 ({reason})")
-    name = f"sc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin_url = POSTGRES_ADMIN_URL
+    name = DATABASES.take_postgres(admin_url)
     try:
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        upgrade(url)
-        yield url
+        yield database_url_for(admin_url, name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        DATABASES.give_back(admin_url, name)
 
 
 @contextmanager

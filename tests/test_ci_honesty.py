@@ -30,11 +30,12 @@ def test_an_unreachable_postgres_fails_under_ci(monkeypatch: pytest.MonkeyPatch,
 
 
 class FakeItem:
-    def __init__(self, nodeid: str, fixturenames: list[str], marked: bool) -> None:
-        self.nodeid, self.fixturenames, self.marked = nodeid, fixturenames, marked
+    def __init__(self, nodeid: str, fixturenames: list[str], marked: bool, marker: str = "video") -> None:
+        self.nodeid, self.fixturenames, self.marked, self.marker = nodeid, fixturenames, marked, marker
+        self.path = Path("/checkout") / nodeid.split("::")[0]
 
     def get_closest_marker(self, name: str) -> object | None:
-        return object() if self.marked and name == "video" else None
+        return object() if self.marked and name == self.marker else None
 
 
 def test_a_test_using_the_clips_must_be_marked_video() -> None:
@@ -44,3 +45,17 @@ def test_a_test_using_the_clips_must_be_marked_video() -> None:
         FakeItem("c", [], False),
     ]
     assert helpers.unmarked_clip_users(items) == ["a uses media but is not marked video"]  # type: ignore[arg-type]
+
+
+def test_a_test_driving_a_browser_must_be_marked_browser() -> None:
+    """`make test` runs the unmarked tests on parallel workers: a browser test must not slip in among them."""
+    items = [
+        FakeItem("tests/browser/test_x.py::a", [], marked=False, marker="browser"),
+        FakeItem("tests/web/test_y.py::b", ["client", "page"], marked=False, marker="browser"),
+        FakeItem("tests/browser/test_x.py::c", ["page"], marked=True, marker="browser"),
+        FakeItem("tests/web/test_y.py::d", ["client"], marked=False, marker="browser"),
+    ]
+    assert helpers.unmarked_browser_tests(items) == [  # type: ignore[arg-type]
+        "tests/browser/test_x.py::a is in tests/browser/ but is not marked browser",
+        "tests/web/test_y.py::b uses page but is not marked browser",
+    ]

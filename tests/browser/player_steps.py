@@ -1,4 +1,5 @@
-"""Steps the player tests share: record the page's sc:* events, start a session, answer a symptom check."""
+"""Steps the player tests share: record the page's sc:* events, start a session, skip an exercise, answer a symptom
+check."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def start_session(page: Page, base_url: str) -> str:
     session_id = page.locator("#player").get_attribute("data-session-id")
     assert session_id
     return session_id
+
+
+def skip_exercise(page: Page) -> None:
+    """Press Skip and wait until the player shows the next exercise (not a fixed time)."""
+    name = page.locator("#exercise-name")
+    current = name.text_content() or ""
+    page.locator("#skip").click()
+    expect(name).not_to_have_text(current)
 
 
 def answer_check(page: Page, back: int, leg: int, left: str = "none", right: str = "none") -> None:

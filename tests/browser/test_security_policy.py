@@ -10,7 +10,7 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import func, select
 
 from browser.conftest import clear_to_exercise
-from browser.player_steps import start_session
+from browser.player_steps import skip_exercise, start_session
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import CheckIn
 
@@ -52,8 +52,7 @@ def test_every_page_and_the_player_keep_to_the_security_policy(live_server: Live
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
         page.wait_for_load_state("load")
     session_id = start_session(page, live_server.url)  # the player's modules, its API calls and the summary
-    page.locator("#skip").click()
-    page.wait_for_timeout(300)
+    skip_exercise(page)
     page.goto(live_server.url + f"/session/{session_id}")
     expect(page.locator("#player")).to_be_visible()
     page.goto(live_server.url + "/history")

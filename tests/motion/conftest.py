@@ -1,7 +1,9 @@
-"""Motion fixtures: the real clips' folder and their landmarks from the cache (built when absent)."""
+"""Motion fixtures: the real clips' folder and their landmarks from the cache (built when absent, by one worker at a
+time)."""
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +27,10 @@ def clip_frames(media: Path) -> Callable[[str], list[PoseFrame]]:
     from sciatica_coach.video.landmark_cache import cached_track
 
     def load(name: str) -> list[PoseFrame]:
-        return cached_track(media / name, CACHE).frames
+        # Parallel workers (pytest-xdist) may want the same clip at once: one extracts, the other then reads the cache.
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with (CACHE / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return cached_track(media / name, CACHE).frames
 
     return load
