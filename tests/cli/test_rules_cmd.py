@@ -76,6 +76,10 @@ def test_check_exits_1_naming_what_did_not_hold(tmp_path: Path) -> None:
     ("data", "message"),
     [
         ({"days": [{}]}, "field 'start': Field required"),
+        (
+            {"start": "2025-01-06", "cautions": {"vertigo": True}, "days": [{}]},
+            "field 'cautions': unknown caution vertigo",
+        ),
         ({"start": "2025-01-06", "days": []}, "field 'days'"),
         ({"start": "2025-01-06", "days": [{"morning": {**CALM, "leg_pain": 11}}]}, "field 'days.0.morning.leg_pain'"),
         ({"start": "2025-01-06", "days": [{"morning": {**CALM, "left_reach": "knee"}}]}, "days.0.morning.left_reach"),

@@ -9,6 +9,7 @@ simulator cannot disagree about what a history leads to.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, advice_of, worst
 from sciatica_coach.domain.adaptation.scenario import Day, Done, Scenario, ScenarioError, level_at_least
 from sciatica_coach.domain.catalog import Catalog
-from sciatica_coach.domain.engine.prescription import Prescription
+from sciatica_coach.domain.cautions import CautionNote
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.screening import all_no
@@ -29,7 +30,7 @@ from sciatica_coach.storage.db import make_engine
 from sciatica_coach.storage.migrate import upgrade
 from sciatica_coach.storage.models import PlanChange
 from sciatica_coach.storage.plans import apply_adaptation, current_plan
-from sciatica_coach.storage.safety import exercise_gate, open_locks, record_screening
+from sciatica_coach.storage.safety import cautioned, exercise_gate, open_locks, record_screening
 from sciatica_coach.storage.sessions import create_session
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.checkins import lock_advice, morning_checkin
@@ -75,8 +76,13 @@ def simulate(scenario: Scenario, catalog: Catalog) -> list[DayOutcome]:
         try:
             store = Store(engine)
             patient_id = local_patient_id(store)
+            known = {caution.id for caution in catalog.library.contraindications.cautions}
+            unknown = sorted(set(scenario.cautions) - known)
+            if unknown:
+                raise ScenarioError(f"field 'cautions': unknown caution {', '.join(unknown)} (known: {sorted(known)})")
             with store.write(patient_id) as db:
-                record_screening(db, patient_id, "full", all_no("full", catalog.red_flags), catalog.red_flags)
+                answers = all_no("full", catalog.red_flags)
+                record_screening(db, patient_id, "full", answers, catalog.red_flags, cautions=scenario.cautions)
             return [
                 _replay_day(store, catalog, patient_id, scenario.start + timedelta(days=n), day, n)
                 for n, day in enumerate(scenario.days)
@@ -120,6 +126,7 @@ def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, da
         start += SESSION_GAP
     with store.read() as db:
         plan = current_plan(db, patient_id, catalog.library)
+        _, notes = cautioned(db, patient_id, plan.prescription, catalog.library)
         locked = bool(open_locks(db, patient_id))
         advice = worst([lock_advice(db, patient_id), *advices]) if locked else worst(advices)
         if not advices and not locked:
@@ -132,11 +139,13 @@ def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, da
                 .order_by(PlanChange.id)
             )
         )
-    return DayOutcome(today, plan_statuses(plan), advice, changes, locked, tuple(not_done))
+    return DayOutcome(today, plan_statuses(plan, notes), advice, changes, locked, tuple(not_done))
 
 
-def plan_statuses(plan: AdaptivePlan) -> dict[str, dict[str, Any]]:
-    """Each exercise of the plan: reps, hold and status (active, or paused / stopped for a clinician's review)."""
+def plan_statuses(plan: AdaptivePlan, notes: Sequence[CautionNote] = ()) -> dict[str, dict[str, Any]]:
+    """Each exercise of the plan: reps, hold and status (active, or paused / stopped for a clinician's review).
+    A caution that leaves an exercise out makes it `stopped`; either kind of caution adds `caution` (its label and
+    reason)."""
     found: dict[str, dict[str, Any]] = {
         item.exercise_id: {"reps": item.reps, "hold_seconds": item.hold_seconds, "status": "active"}
         for item in plan.prescription.items
@@ -145,6 +154,11 @@ def plan_statuses(plan: AdaptivePlan) -> dict[str, dict[str, Any]]:
         if review.exercise_id not in found:
             status = "stopped" if review.status == "stopped" else "paused"
             found[review.exercise_id] = {"reps": review.reps, "hold_seconds": review.hold_seconds, "status": status}
+    for note in notes:
+        if note.exercise_id in found:
+            found[note.exercise_id]["caution"] = f"{note.label}: {note.reason}"
+            if note.effect == "leave-out":
+                found[note.exercise_id]["status"] = "stopped"
     return found
 
 
@@ -168,7 +182,10 @@ def _save_session(
 ) -> tuple[datetime, list[str]]:
     """Save one session of today's prescription as the player would have: a check before and after each exercise
     done, the others skipped; returns when it ended and the exercises asked for that are not in the plan."""
-    prescription: Prescription = current_plan(db, patient_id, catalog.library).prescription
+    # As a session starts in the app: today's plan with the person's cautions applied.
+    prescription, _ = cautioned(
+        db, patient_id, current_plan(db, patient_id, catalog.library).prescription, catalog.library
+    )
     planned = {item.exercise_id for item in prescription.items}
     skipped = [exercise_id for exercise_id in part if exercise_id not in planned]
     if not planned & set(part):

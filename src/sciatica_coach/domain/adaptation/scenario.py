@@ -107,6 +107,8 @@ class Scenario(_Strict):
     name: str = ""
     about: str = ""
     start: date
+    # Cautions answered at the first screening (ids of the content's cautions, e.g. pregnancy, spinal-stenosis).
+    cautions: dict[str, bool] = Field(default_factory=dict, max_length=20)
     days: tuple[Day, ...] = Field(min_length=1, max_length=MAX_DAYS)
     expect: tuple[Expectation, ...] = ()
 
