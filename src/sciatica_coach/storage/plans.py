@@ -385,25 +385,30 @@ def _save(
 def held_state_json(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
     """The saved state (plan and cursor) as stored, read inside a write transaction: kept with a morning check-in
     so a correction that day can replay the day from it."""
-    plan, cursor = _load_state(db, patient_id, library)
-    return _state_json(plan, cursor)
+    _load_state(db, patient_id, library)  # read once into the session's held state (no re-serialising)
+    held = db.info[HELD_STATE]
+    data: dict[str, Any] = held[1]
+    return data
+
+
+_CHANGES_SINCE = select(table_of(PlanChange).c.id, table_of(PlanChange).c.after).where(
+    table_of(PlanChange).c.patient_id == bindparam("patient_id"),
+    table_of(PlanChange).c.created_at >= bindparam("since"),
+)
 
 
 def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime, why: str) -> int:
-    """Put the rules back where they were before `since` (a morning being corrected): the saved state restored and
-    the changes the rules made since then removed, so the next run reads the day again, once. Changes the person
+    """Put the rules back where they were before `since` (a morning being corrected): the state restored (held for
+    the run of the rules that must follow in the same transaction, which saves it) and the changes the rules made
+    since then removed, so that run reads the day again, once. Changes the person
     made (answering an offer) stay. Audited; returns how many changes were removed."""
     conn = db.connection()
-    made = conn.execute(
-        select(_CHANGES.c.id, _CHANGES.c.after).where(
-            _CHANGES.c.patient_id == patient_id, _CHANGES.c.created_at >= since
-        )
-    ).all()
+    made = conn.execute(_CHANGES_SINCE, {"patient_id": patient_id, "since": since}).all()
     removed = [row.id for row in made if (row.after or {}).get("action") not in PATIENT_ACTIONS]
     if removed:
         conn.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(removed)))
     now = utcnow()
-    conn.execute(_UPDATE_STATE, {"for_patient": patient_id, "new_plan": state, "at": now})
+    # Held, not written: the corrected morning is unread from this state, so the rules' run that follows saves it.
     hold_state(db, patient_id, state)
     detail = {"reason": why, "changes_replayed": len(removed)}
     conn.execute(

@@ -229,6 +229,18 @@ def clear_by_clinician(db: Session, patient_id: int, clinician_name: str, note: 
     )
 
 
+_ANY_OPEN_LOCK = (
+    select(table_of(SafetyLock).c.id)
+    .where(table_of(SafetyLock).c.patient_id == bindparam("patient_id"), table_of(SafetyLock).c.cleared_at.is_(None))
+    .limit(1)
+)
+
+
+def any_open_lock(db: Session, patient_id: int) -> bool:
+    """Whether exercise is locked (a Core statement built once: every morning check-in asks)."""
+    return db.connection().execute(_ANY_OPEN_LOCK, {"patient_id": patient_id}).first() is not None
+
+
 def open_locks(db: Session, patient_id: int) -> list[SafetyLock]:
     """The patient's locks not yet cleared, newest first."""
     stmt = (

@@ -38,6 +38,7 @@ from sciatica_coach.storage.plans import (
 )
 from sciatica_coach.storage.safety import (
     Gate,
+    any_open_lock,
     exercise_gate,
     lock_is_emergency,
     open_locks,
@@ -198,9 +199,9 @@ def opened_because(signs: Sequence[NerveSign]) -> str:
 
 def lock_advice(db: Session, patient_id: int) -> Advice | None:
     """While an earlier warning sign keeps exercise locked, its advice still stands (None when nothing is locked)."""
-    locks = open_locks(db, patient_id)
-    if not locks:
+    if not any_open_lock(db, patient_id):
         return None
+    locks = open_locks(db, patient_id)
     emergency = [lock for lock in locks if lock_is_emergency(db, lock)]
     worst_lock = (emergency or locks)[0]
     return screening_advice(ScreeningResult(red_flag=True, emergency=bool(emergency), message=worst_lock.reason))
