@@ -8,7 +8,7 @@ from click.testing import Result
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from helpers import PAIN_LIMIT
+from helpers import CLINIC_SECRET, PAIN_LIMIT
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.record import SessionRecord
@@ -172,7 +172,7 @@ def test_bad_options_are_clear_errors(invoke: Invoke) -> None:
 
 
 def test_speed_is_refused_in_production(invoke: Invoke) -> None:
-    production = {"SCIATICA_MODE": "production", "SCIATICA_SECRET_KEY": "x" * 40}
+    production = {"SCIATICA_MODE": "production", "SCIATICA_SECRET_KEY": CLINIC_SECRET}
     result = invoke("session", "--no-input", "--pain", "1,1", "--reach", "none,none", *FAST, env=production)
     assert result.exit_code == 2
     assert "--speed is a demo and testing aid" in result.output

@@ -74,7 +74,7 @@ def print_advice(advice: Advice) -> None:
     console.print()
     style = ADVICE_STYLES[advice.level]
     console.print(f"[{style}]Today's advice: {escape(ADVICE_WORDS[advice.level])}[/] ({advice.level})")
-    console.print(escape(advice.text))
+    console.print(escape(advice.text), soft_wrap=True)  # one line: the terminal wraps it, tools read it whole
 
 
 def _print_changes(title: str, changes: Sequence[Change], library: Library) -> None:
