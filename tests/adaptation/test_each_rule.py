@@ -17,6 +17,7 @@ from sciatica_coach.domain.adaptation import (
     decline_offer,
 )
 from sciatica_coach.domain.content import Library
+from sciatica_coach.web.plan_words import plan_view
 
 
 def fired(rule_id: str) -> str:
@@ -116,6 +117,8 @@ def test_hip_hinge_that_spreads_is_made_smaller(library: Library, book: RuleBook
     result = adapt(plan, [outcome("hip-hinge", s(2, 2, "thigh"), s(2, 2, "below-knee"))], book, library)
     assert result.plan.prescription.items[0].reps == 6
     assert "Hinge less deeply" in result.plan.range_notes["hip-hinge"]
+    (shown,) = plan_view(result.plan, library)["items"]  # the plan page and /api/plan show the smaller range
+    assert shown["range_note"] is not None and "Hinge less deeply" in shown["range_note"]
     (change,) = result.changes
     assert change.rule_id == rule_id and change.reason == reason_of(book, rule_id, reps="6")
     assert "We have made them smaller: 6 hinges" in change.reason

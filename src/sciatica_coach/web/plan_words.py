@@ -62,6 +62,7 @@ def plan_view(plan: AdaptivePlan, library: Library) -> dict[str, Any]:
                 "hold_seconds": item.hold_seconds,
                 "sides": [side for side in item.sides if side],
                 "dose": prescribed(item),
+                "range_note": plan.range_notes.get(item.exercise_id),  # a smaller range to keep to, from the rules
             }
             for item in plan.prescription.items
         ],

@@ -80,6 +80,7 @@ class PlanItem(BaseModel):
     hold_seconds: float
     sides: list[str]
     dose: str
+    range_note: str | None = Field(None, description="A smaller range to keep to, set by the rules after spreading")
 
 
 class PlanOffer(BaseModel):
