@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -135,13 +135,10 @@ _CORRECT_MORNING = (
     update(_CHECKS)
     .where(_CHECKS.c.id == bindparam("morning_id"))
     .values(
-        back_pain=bindparam("new_back"),
-        leg_pain=bindparam("new_leg"),
-        left_reach=bindparam("new_left"),
-        right_reach=bindparam("new_right"),
-        numbness=bindparam("new_numbness"),
-        weakness=bindparam("new_weakness"),
-        answers=bindparam("new_answers"),
+        {
+            column: bindparam(f"new_{column}")
+            for column in ("back_pain", "leg_pain", "left_reach", "right_reach", "numbness", "weakness", "answers")
+        }
     )
 )
 
@@ -149,9 +146,9 @@ _CORRECT_MORNING = (
 def todays_morning(db: Session, patient_id: int, start: datetime, end: datetime) -> TodaysMorning | None:
     """The morning check-in saved between `start` and `end` (the person's day), if any."""
     row = db.connection().execute(_TODAYS_MORNING, {"patient_id": patient_id, "start": start, "end": end}).first()
-    if row is None or row.back_pain is None or row.leg_pain is None:
+    symptoms = checkin_symptoms(row) if row is not None else None
+    if row is None or symptoms is None:
         return None
-    symptoms = SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
     at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     state = (row.answers or {}).get("state_before")
     return TodaysMorning(row.id, at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), state)
@@ -166,17 +163,14 @@ def morning_before(db: Session, patient_id: int, at: datetime) -> SymptomCheck |
         .limit(1)
     )
     row = db.execute(stmt).first()
-    if row is None or row.back_pain is None or row.leg_pain is None:
-        return None
-    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
+    return checkin_symptoms(row) if row is not None else None
 
 
 def correct_morning_checkin(db: Session, today: TodaysMorning, check: MorningCheck, *, red_flag: bool) -> None:
     """Replace today's answers (same row, same time), keeping the state the rules had before it."""
-    values = {f"new_{key.removesuffix('_pain')}": value for key, value in _morning_values(check).items()}
-    values["new_left"], values["new_right"] = values.pop("new_left_reach"), values.pop("new_right_reach")
-    answers = _morning_answers(red_flag, today.state_before)
-    db.connection().execute(_CORRECT_MORNING, {"morning_id": today.id, **values, "new_answers": answers})
+    values = {**_morning_values(check), "answers": _morning_answers(red_flag, today.state_before)}
+    params = {f"new_{column}": value for column, value in values.items()}
+    db.connection().execute(_CORRECT_MORNING, {"morning_id": today.id, **params})
 
 
 def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:
@@ -257,7 +251,20 @@ def latest_checkin(db: Session, patient_id: int, kind: str) -> CheckIn | None:
     return db.scalars(stmt).first()
 
 
-def checkin_symptoms(row: CheckIn | CheckinRow) -> SymptomCheck | None:
+class HasSymptoms(Protocol):
+    """Any row with a check-in's four symptom columns: an ORM `CheckIn`, a `CheckinRow`, a Core result row."""
+
+    @property
+    def back_pain(self) -> int | None: ...
+    @property
+    def leg_pain(self) -> int | None: ...
+    @property
+    def left_reach(self) -> str | None: ...
+    @property
+    def right_reach(self) -> str | None: ...
+
+
+def checkin_symptoms(row: HasSymptoms) -> SymptomCheck | None:
     """The quick-check answers of a check-in row, or None when it has no pain scores (e.g. an SBI)."""
     if row.back_pain is None or row.leg_pain is None:
         return None

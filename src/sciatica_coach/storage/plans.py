@@ -45,7 +45,7 @@ from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
-from sciatica_coach.domain.symptoms import SymptomCheck
+from sciatica_coach.storage.checkins import checkin_symptoms
 from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, table_of, utcnow
 
 ACTOR_RULES = "rules"
@@ -254,14 +254,8 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
     return [(key, event) for _, key, event in found]
 
 
-def _symptoms(row: Any) -> SymptomCheck | None:
-    if row.back_pain is None or row.leg_pain is None:
-        return None
-    return SymptomCheck(row.back_pain, row.leg_pain, row.left_reach or "none", row.right_reach or "none")
-
-
 def _morning_event(row: Any, at: datetime) -> MorningEvent | None:
-    symptoms = _symptoms(row)
+    symptoms = checkin_symptoms(row)
     if symptoms is None:
         return None
     red_flag = bool((row.answers or {}).get("red_flag"))  # saved with a warning sign answered "yes"
@@ -269,14 +263,14 @@ def _morning_event(row: Any, at: datetime) -> MorningEvent | None:
 
 
 def _outcome_event(conn: Connection, patient_id: int, row: Any, at: datetime) -> ExerciseOutcome | None:
-    after = _symptoms(row)
+    after = checkin_symptoms(row)
     if after is None or row.exercise_id is None:
         return None
     before = None
     if row.session_id is not None:
         params = {"patient_id": patient_id, "session_id": row.session_id, "exercise_id": row.exercise_id}
         before_row = conn.execute(_CHECK_BEFORE, {**params, "id": row.check_id}).first()
-        before = _symptoms(before_row) if before_row is not None else None
+        before = checkin_symptoms(before_row) if before_row is not None else None
     return ExerciseOutcome(at, row.exercise_id, before, after)
 
 
