@@ -412,12 +412,12 @@ def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime,
     return len(removed)
 
 
-def list_plan_changes(db: Session, patient_id: int, limit: int = 200) -> list[PlanChange]:
-    """The patient's plan changes, newest first."""
-    stmt = (
-        select(PlanChange)
-        .where(PlanChange.patient_id == patient_id)
-        .order_by(PlanChange.created_at.desc(), PlanChange.id.desc())
-        .limit(limit)
-    )
+def list_plan_changes(
+    db: Session, patient_id: int, limit: int = 200, since: datetime | None = None
+) -> list[PlanChange]:
+    """The patient's plan changes (made at `since` or later, when given), newest first."""
+    stmt = select(PlanChange).where(PlanChange.patient_id == patient_id)
+    if since is not None:
+        stmt = stmt.where(PlanChange.created_at >= since)
+    stmt = stmt.order_by(PlanChange.created_at.desc(), PlanChange.id.desc()).limit(limit)
     return list(db.scalars(stmt))

@@ -28,7 +28,6 @@ from sciatica_coach.storage.models import PlanChange, utcnow
 from sciatica_coach.storage.plans import (
     Applied,
     apply_adaptation,
-    as_utc,
     current_plan,
     held_state_json,
     list_plan_changes,
@@ -174,7 +173,7 @@ def morning_today(store: Store, catalog: Catalog, patient_id: int, now: datetime
             return None
         before = morning_before(db, patient_id, today.at)
         plan = current_plan(db, patient_id, catalog.library)
-        since = [row for row in list_plan_changes(db, patient_id) if as_utc(row.created_at) >= today.at]
+        since = list_plan_changes(db, patient_id, since=today.at)
         for row in since:
             db.expunge(row)  # plain values from here on: the read session rolls back when it closes
         return MorningToday(
