@@ -24,6 +24,7 @@ from sciatica_coach.storage.checkins import (
     save_morning_checkin,
     save_sbi,
 )
+from sciatica_coach.storage.held import forget
 from sciatica_coach.storage.models import CheckIn, ExerciseSession, Screening
 from sciatica_coach.storage.plans import apply_adaptation, respond_to_offer
 from sciatica_coach.storage.safety import latest_screening, record_screening
@@ -153,6 +154,7 @@ def write_steady_history(db: Session, patient_id: int, library: Library, days: i
                         | symptoms
                     )
     db.execute(insert(Screening), screenings)
+    forget(db, patient_id, "screened")
     db.execute(insert(ExerciseSession), sessions)
     db.execute(insert(CheckIn), checkins)
     return len(checkins)

@@ -46,6 +46,7 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.checkins import checkin_symptoms
+from sciatica_coach.storage.held import held, keep
 from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, table_of, utcnow
 
 ACTOR_RULES = "rules"
@@ -96,26 +97,15 @@ _UPDATE_STATE = (
 )
 
 
-# The plan state read inside the current write transaction, kept in the session's `info` so one use case reads
-# it once: `Store.write` on PostgreSQL reads it with the patient's lock, in the same statement; `_save` keeps it
-# current. Only writers use it (they hold the patient's lock, so nobody else can change the row meanwhile).
-HELD_STATE = "sciatica_plan_state"
-
-
-def hold_state(db: Session, patient_id: int, data: dict[str, Any] | None) -> None:
-    """Remember the plan row read under the patient's lock (None: the patient has no plan row yet)."""
-    db.info[HELD_STATE] = (patient_id, data)
-
-
 def _load_state(db: Session, patient_id: int, library: Library) -> tuple[AdaptivePlan, Cursor]:
     """The patient's saved plan and cursor for writing, the row created when missing (one row per patient).
 
     Writers hold the patient's lock (`Store.write`), so the row needs no lock of its own. Core statements, built
     once: this runs on every check-in, and the ORM's unit of work would cost more than the rules themselves.
     """
-    held = db.info.get(HELD_STATE)
-    if held is not None and held[0] == patient_id and held[1] is not None:
-        return _parse_state(held[1])
+    found = held(db, patient_id, "plan")  # read with the patient's lock (storage/held.py), kept current by _save
+    if found is not None and found.plan is not None:
+        return _parse_state(found.plan)
     conn = db.connection()
     data = conn.execute(_LOAD_STATE, {"patient_id": patient_id}).scalar()
     if data is None:
@@ -126,7 +116,7 @@ def _load_state(db: Session, patient_id: int, library: Library) -> tuple[Adaptiv
         except IntegrityError:
             # another transaction created it first (a writer without the patient's lock): read theirs
             data = conn.execute(_LOAD_STATE, {"patient_id": patient_id}).scalar_one()
-    hold_state(db, patient_id, data)
+    keep(db, patient_id, plan=data)
     return _parse_state(data)
 
 
@@ -345,7 +335,7 @@ def _save(
     now = utcnow()
     data = _state_json(plan, cursor)
     conn.execute(_UPDATE_STATE, {"for_patient": patient_id, "new_plan": data, "at": now})
-    hold_state(db, patient_id, data)
+    keep(db, patient_id, plan=data)
     if not changes:
         return
     rows: list[dict[str, Any]] = []
@@ -379,10 +369,10 @@ def _save(
 def held_state_json(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
     """The saved state (plan and cursor) as stored, read inside a write transaction: kept with a morning check-in
     so a correction that day can replay the day from it."""
-    _load_state(db, patient_id, library)  # read once into the session's held state (no re-serialising)
-    held = db.info[HELD_STATE]
-    data: dict[str, Any] = held[1]
-    return data
+    _load_state(db, patient_id, library)  # read once into the transaction's held facts (no re-serialising)
+    found = held(db, patient_id, "plan")
+    assert found is not None and found.plan is not None
+    return found.plan
 
 
 _CHANGES_SINCE = select(table_of(PlanChange).c.id, table_of(PlanChange).c.after).where(
@@ -403,7 +393,7 @@ def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime,
         conn.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(removed)))
     now = utcnow()
     # Held, not written: the corrected morning is unread from this state, so the rules' run that follows saves it.
-    hold_state(db, patient_id, state)
+    keep(db, patient_id, plan=state)
     detail = {"reason": why, "changes_replayed": len(removed)}
     conn.execute(
         insert(_AUDIT),

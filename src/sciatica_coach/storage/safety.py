@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.cautions import CautionNote, apply_cautions
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate, load_red_flags
+from sciatica_coach.storage.held import LAST_SCREENED, LOCK_OPEN, SCREENING_FORMS, forget, held, keep
 from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, table_of, utcnow
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
@@ -84,7 +85,10 @@ def record_screening(
     key = db.connection().execute(_INSERT_SCREENING, values).inserted_primary_key
     assert key is not None
     screening_id = int(key[0])
+    if saved_form in SCREENING_FORMS:
+        forget(db, patient_id, "screened")  # `at` may be in the past: the next reader asks the database
     if result.red_flag and result.level is not None:
+        keep(db, patient_id, locked=True)
         lock = SafetyLock(
             patient_id=patient_id,
             screening_id=screening_id,
@@ -134,23 +138,19 @@ def exercise_gate(db: Session, patient_id: int, *, recheck: bool = False, now: d
     return None
 
 
-_LAST_SCREENED = (
-    select(table_of(Screening).c.created_at)
-    .where(
-        table_of(Screening).c.patient_id == bindparam("patient_id"),
-        table_of(Screening).c.form.in_(("full", "short")),
-    )
-    .order_by(table_of(Screening).c.created_at.desc())
-    .limit(1)
-)
+_LAST_SCREENED = LAST_SCREENED
+_ANY_OPEN_LOCK = select(LOCK_OPEN)
 
 
 def last_screened_at(db: Session, patient_id: int) -> datetime | None:
     """When the patient last answered a whole screening (full, or the short re-screen), in UTC.
 
-    A Core statement built once: every morning check-in asks it."""
-    found = db.connection().execute(_LAST_SCREENED, {"patient_id": patient_id}).scalar()
-    return _utc(found) if found is not None else None
+    Every morning check-in asks: a writer on PostgreSQL has it already (read with the patient's lock)."""
+    found = held(db, patient_id, "screened")
+    if found is not None:
+        return found.screened
+    moment = db.connection().execute(_LAST_SCREENED, {"patient_id": patient_id}).scalar()
+    return _utc(moment) if moment is not None else None
 
 
 def recheck_due(db: Session, patient_id: int, now: datetime | None = None) -> bool:
@@ -229,16 +229,12 @@ def clear_by_clinician(db: Session, patient_id: int, clinician_name: str, note: 
     )
 
 
-_ANY_OPEN_LOCK = (
-    select(table_of(SafetyLock).c.id)
-    .where(table_of(SafetyLock).c.patient_id == bindparam("patient_id"), table_of(SafetyLock).c.cleared_at.is_(None))
-    .limit(1)
-)
-
-
 def any_open_lock(db: Session, patient_id: int) -> bool:
-    """Whether exercise is locked (a Core statement built once: every morning check-in asks)."""
-    return db.connection().execute(_ANY_OPEN_LOCK, {"patient_id": patient_id}).first() is not None
+    """Whether exercise is locked. Every morning check-in asks: a writer on PostgreSQL has it already."""
+    found = held(db, patient_id, "locked")
+    if found is not None:
+        return found.locked
+    return bool(db.connection().execute(_ANY_OPEN_LOCK, {"patient_id": patient_id}).scalar())
 
 
 def open_locks(db: Session, patient_id: int) -> list[SafetyLock]:
@@ -304,6 +300,7 @@ def _clear(
         raise ValueError(f"the note must be {NOTE_MAX_CHARS} characters or fewer")
     if not locks:
         return 0
+    forget(db, patient_id, "locked")
     now = at or utcnow()
     for lock in locks:
         lock.cleared_at = now

@@ -11,20 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.storage.db import WRITE_OPTION
-from sciatica_coach.storage.models import Patient, PlanState
-from sciatica_coach.storage.plans import hold_state
-
-_LOCK_PATIENT = (
-    select(PlanState.plan)
-    .select_from(Patient)
-    .outerjoin(PlanState, PlanState.patient_id == Patient.id)
-    .where(Patient.id == bindparam("patient_id"))
-    .with_for_update(of=Patient)
-)
+from sciatica_coach.storage.held import lock_patient
 
 
 class Store:
@@ -54,7 +45,6 @@ class Store:
         with self._writes() as db, db.begin():
             db.connection()  # begins now: SQLite takes its write lock before the first read
             if patient_id is not None and self.dialect != "sqlite":
-                # One round trip: the lock, and the plan row every rule-running use case reads next.
-                data = db.connection().execute(_LOCK_PATIENT, {"patient_id": patient_id}).scalar()
-                hold_state(db, patient_id, data)
+                # The lock, then (in the same round trip, as a statement of its own) the facts most writes read next.
+                lock_patient(db, patient_id)
             yield db

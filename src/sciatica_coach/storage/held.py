@@ -1,0 +1,119 @@
+"""What a write transaction read once it held the patient's lock, kept for the rest of that transaction.
+
+`Store.write(patient_id)` on PostgreSQL locks the patient's row, then reads in one more statement the facts most
+writes need next: the plan row, when the last whole screening was, whether a safety lock is open. Both statements go
+to the server together (psycopg's pipeline mode: one round trip), and the second one starts after the first has the
+lock, so its snapshot holds everything the writer before committed. (One statement that waited for the lock and
+read other rows as well would return those rows as they were before that writer committed: PostgreSQL takes a
+statement's snapshot when it starts. `tests/storage/test_write_lock.py` races two writers to keep that true.)
+
+A fact is kept only while this transaction cannot have changed it: the storage functions that write a plan row, a
+screening or a lock update or forget their fact here. Nothing else can change them meanwhile, since every writer of
+a patient's rows holds that patient's lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, exists, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from sciatica_coach.storage.models import Patient, PlanState, SafetyLock, Screening, table_of
+
+HELD = "sciatica_held"
+SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
+
+_LOCK = select(table_of(Patient).c.id).where(table_of(Patient).c.id == bindparam("patient_id")).with_for_update()
+_PLAN = select(table_of(PlanState).c.plan).where(table_of(PlanState).c.patient_id == bindparam("patient_id"))
+LAST_SCREENED = select(func.max(table_of(Screening).c.created_at)).where(
+    table_of(Screening).c.patient_id == bindparam("patient_id"),
+    table_of(Screening).c.form.in_([literal_column(f"'{form}'") for form in SCREENING_FORMS]),
+)
+LOCK_OPEN = exists().where(
+    table_of(SafetyLock).c.patient_id == bindparam("patient_id"), table_of(SafetyLock).c.cleared_at.is_(None)
+)
+_FACTS = select(
+    _PLAN.scalar_subquery().label("plan"),
+    LAST_SCREENED.scalar_subquery().label("screened"),
+    LOCK_OPEN.label("locked"),
+)
+_UNKNOWN: Any = object()  # a fact not held: ask the database
+
+
+@dataclass(frozen=True)
+class Held:
+    """The facts read under one patient's lock. `plan` is the plan row's JSON (None: no row yet)."""
+
+    patient_id: int
+    plan: dict[str, Any] | None = _UNKNOWN
+    screened: datetime | None = _UNKNOWN  # the last whole screening, in UTC
+    locked: bool = _UNKNOWN  # whether a safety lock is open
+
+    def knows(self, fact: str) -> bool:
+        return getattr(self, fact) is not _UNKNOWN
+
+
+def held(db: Session, patient_id: int, fact: str) -> Held | None:
+    """What this transaction holds for the patient, when it holds `fact` (else None: read it from the database)."""
+    found: Held | None = db.info.get(HELD)
+    if found is None or found.patient_id != patient_id or not found.knows(fact):
+        return None
+    return found
+
+
+def keep(db: Session, patient_id: int, **facts: Any) -> None:
+    """Hold (or replace) facts for the patient; `forget` what this transaction changed without knowing the result."""
+    found: Held | None = db.info.get(HELD)
+    base = found if found is not None and found.patient_id == patient_id else Held(patient_id)
+    db.info[HELD] = replace(base, **facts)
+
+
+def forget(db: Session, patient_id: int, *facts: str) -> None:
+    """The facts are no longer known (this transaction changed them): the next reader asks the database."""
+    keep(db, patient_id, **dict.fromkeys(facts, _UNKNOWN))
+
+
+def lock_patient(db: Session, patient_id: int) -> None:
+    """Lock the patient's row for this transaction, then read and hold their facts (PostgreSQL).
+
+    With psycopg the two statements are sent together in pipeline mode; the facts statement is still a statement
+    of its own, run after the lock is granted."""
+    conn = db.connection()
+    params = {"patient_id": patient_id}
+    raw: Any = conn.connection.driver_connection
+    pipeline = getattr(raw, "pipeline", None)
+    if pipeline is None:
+        conn.execute(_LOCK, params)
+        row = conn.execute(_FACTS, params).one()
+        plan, screened, locked = row.plan, row.screened, row.locked
+    else:
+        lock_sql, facts_sql = _compiled(conn)
+        with pipeline():
+            raw.cursor().execute(lock_sql, params)
+            cursor = raw.cursor()
+            cursor.execute(facts_sql, params)
+        plan, screened, locked = cursor.fetchone()
+    keep(db, patient_id, plan=plan, screened=_utc(screened), locked=bool(locked))
+
+
+_COMPILED: dict[str, tuple[str, str]] = {}
+
+
+def _compiled(conn: Connection) -> tuple[str, str]:
+    """The two statements as the driver takes them (compiled once per dialect)."""
+    name = conn.dialect.name
+    if name not in _COMPILED:
+        _COMPILED[name] = (
+            str(_LOCK.compile(dialect=conn.dialect)),
+            str(_FACTS.compile(dialect=conn.dialect)),
+        )
+    return _COMPILED[name]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
