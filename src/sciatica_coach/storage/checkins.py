@@ -14,6 +14,7 @@ from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.models import CheckIn, table_of, utcnow
+from sciatica_coach.storage.pipeline import send_later
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
 
@@ -170,7 +171,7 @@ def correct_morning_checkin(db: Session, today: TodaysMorning, check: MorningChe
     """Replace today's answers (same row, same time), keeping the state the rules had before it."""
     values = {**_morning_values(check), "answers": _morning_answers(red_flag, today.state_before)}
     params = {f"new_{column}": value for column, value in values.items()}
-    db.connection().execute(_CORRECT_MORNING, {"morning_id": today.id, **params})
+    send_later(db, _CORRECT_MORNING, {"morning_id": today.id, **params})
 
 
 def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:

@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
+from sciatica_coach.storage import pipeline
+
 # Execution option marking a connection whose transaction writes: on SQLite it begins with BEGIN IMMEDIATE.
 WRITE_OPTION = "sciatica_write"
 
@@ -166,13 +168,15 @@ def make_engine(database_url: str) -> Engine:
             hide_parameters=True,
         )
     event.listen(engine, "handle_error", _drop_error_details)
+    if engine.dialect.driver == "psycopg":
+        pipeline.install(engine)
     return engine
 
 
 _DETAIL = re.compile(r"\n\s*(?:DETAIL|HINT|CONTEXT):")
 
 
-def _without_detail(text: str) -> str:
+def without_detail(text: str) -> str:
     """The message up to the first DETAIL, HINT or CONTEXT part (which may span lines and quote values)."""
     return _DETAIL.split(text, maxsplit=1)[0]
 
@@ -181,10 +185,10 @@ def _drop_error_details(context: ExceptionContext) -> None:
     """Remove the driver's DETAIL lines (values of the failing row or key) from the error and its message."""
     original = context.original_exception
     if original.args and isinstance(original.args[0], str):
-        original.args = (_without_detail(original.args[0]), *original.args[1:])
+        original.args = (without_detail(original.args[0]), *original.args[1:])
     wrapped = context.sqlalchemy_exception
     if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
-        wrapped.args = (_without_detail(wrapped.args[0]), *wrapped.args[1:])
+        wrapped.args = (without_detail(wrapped.args[0]), *wrapped.args[1:])
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

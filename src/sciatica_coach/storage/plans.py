@@ -48,6 +48,7 @@ from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.checkins import checkin_symptoms
 from sciatica_coach.storage.held import held, keep
 from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, table_of, utcnow
+from sciatica_coach.storage.pipeline import send_later
 
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
@@ -326,15 +327,17 @@ def respond_to_offer(
 
 _CHANGES = table_of(PlanChange)
 _AUDIT = table_of(AuditEntry)
+# inline: no RETURNING of the new ids (nothing reads them), so they can wait in the pipeline (storage/pipeline.py)
+_INSERT_CHANGES = insert(_CHANGES).inline()
+_INSERT_AUDIT = insert(_AUDIT).inline()
 
 
 def _save(
     db: Session, patient_id: int, plan: AdaptivePlan, cursor: Cursor, changes: Sequence[Change], actor: str
 ) -> None:
-    conn = db.connection()
     now = utcnow()
     data = _state_json(plan, cursor)
-    conn.execute(_UPDATE_STATE, {"for_patient": patient_id, "new_plan": data, "at": now})
+    send_later(db, _UPDATE_STATE, {"for_patient": patient_id, "new_plan": data, "at": now})
     keep(db, patient_id, plan=data)
     if not changes:
         return
@@ -362,8 +365,8 @@ def _save(
         audits.append({**audit, "action": f"plan-{change.action}"})
         if change.action == "remove" and any(r.rule_id == change.rule_id for r in plan.reviews):
             audits.append({**audit, "action": "clinician-review-flag"})
-    conn.execute(insert(_CHANGES), rows)
-    conn.execute(insert(_AUDIT), audits)
+    send_later(db, _INSERT_CHANGES, rows)
+    send_later(db, _INSERT_AUDIT, audits)
 
 
 def held_state_json(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
@@ -390,15 +393,13 @@ def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime,
     made = conn.execute(_CHANGES_SINCE, {"patient_id": patient_id, "since": since}).all()
     removed = [row.id for row in made if (row.after or {}).get("action") not in PATIENT_ACTIONS]
     if removed:
-        conn.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(removed)))
+        send_later(db, delete(_CHANGES).where(_CHANGES.c.id.in_(removed)), {})
     now = utcnow()
     # Held, not written: the corrected morning is unread from this state, so the rules' run that follows saves it.
     keep(db, patient_id, plan=state)
     detail = {"reason": why, "changes_replayed": len(removed)}
-    conn.execute(
-        insert(_AUDIT),
-        {"patient_id": patient_id, "created_at": now, "actor": ACTOR_PATIENT, "action": why, "detail": detail},
-    )
+    audit = {"patient_id": patient_id, "created_at": now, "actor": ACTOR_PATIENT, "action": why, "detail": detail}
+    send_later(db, _INSERT_AUDIT, audit)
     return len(removed)
 
 

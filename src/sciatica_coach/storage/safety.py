@@ -16,6 +16,7 @@ from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate, load_red_flags
 from sciatica_coach.storage.held import LAST_SCREENED, LOCK_OPEN, SCREENING_FORMS, forget, held, keep
 from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, table_of, utcnow
+from sciatica_coach.storage.pipeline import send_later
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
 AFTER_ASSESSMENT_REASON = "Answer the safety questions again before your next session"
@@ -49,6 +50,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 _INSERT_SCREENING = insert(table_of(Screening))
+_SEND_SCREENING = _INSERT_SCREENING.inline()  # without RETURNING its id: a screening with no lock waits to be sent
 
 
 def record_screening(
@@ -82,35 +84,37 @@ def record_screening(
         "emergency": result.emergency,
         "cautions": {key: bool(value) for key, value in cautions.items()} if cautions is not None else None,
     }
+    if saved_form in SCREENING_FORMS:
+        forget(db, patient_id, "screened")  # `at` may be in the past: the next reader asks the database
+    if not (result.red_flag and result.level is not None):
+        send_later(db, _SEND_SCREENING, values)  # nothing needs its id
+        return result
     key = db.connection().execute(_INSERT_SCREENING, values).inserted_primary_key
     assert key is not None
     screening_id = int(key[0])
-    if saved_form in SCREENING_FORMS:
-        forget(db, patient_id, "screened")  # `at` may be in the past: the next reader asks the database
-    if result.red_flag and result.level is not None:
-        keep(db, patient_id, locked=True)
-        lock = SafetyLock(
-            patient_id=patient_id,
-            screening_id=screening_id,
-            reason=result.message,
-            level=result.level,
-            locked_at=created_at,
-        )
-        db.add(lock)
-        db.flush()
-        _audit(
-            db,
-            patient_id,
-            "patient",
-            "red-flag",
-            {
-                "flags": list(result.flags),
-                "form": saved_form,
-                "level": result.level,
-                "screening_id": screening_id,
-                "lock_id": lock.id,
-            },
-        )
+    keep(db, patient_id, locked=True)
+    lock = SafetyLock(
+        patient_id=patient_id,
+        screening_id=screening_id,
+        reason=result.message,
+        level=result.level,
+        locked_at=created_at,
+    )
+    db.add(lock)
+    db.flush()
+    _audit(
+        db,
+        patient_id,
+        "patient",
+        "red-flag",
+        {
+            "flags": list(result.flags),
+            "form": saved_form,
+            "level": result.level,
+            "screening_id": screening_id,
+            "lock_id": lock.id,
+        },
+    )
     return result
 
 
