@@ -65,6 +65,8 @@ def parse_form(form: Mapping[str, Any]) -> PrescriptionBody:
             problems[key[:60]] = "not a field of this form"
     if problems:
         raise Invalid(problems)
+    if not rows:
+        raise Invalid({"items": "The form sends one row per exercise; none came."})
     data = {"items": [rows[n] for n in sorted(rows)], "note": form.get("note", "")}
     try:
         return PrescriptionBody.model_validate(data)
@@ -87,7 +89,10 @@ def _rows(catalog: Catalog, db: Session, patient_id: int, posted: Mapping[str, A
     plan = current_plan(db, patient_id, library)
     current = {family_of(library, item.exercise_id): item for item in plan.prescription.items}
     rows = []
-    for index, (base, variants) in enumerate(families(library)):
+    # The plan's exercises first, in the plan's order (the order the sessions follow), then the others.
+    order = list(current)
+    ordered = sorted(families(library), key=lambda f: order.index(f[0].id) if f[0].id in order else len(order))
+    for index, (base, variants) in enumerate(ordered):
         item = current.get(base.id)
         where = f"items.{index}"
         chosen = item.exercise_id if item else ""

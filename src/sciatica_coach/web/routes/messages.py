@@ -65,9 +65,9 @@ async def send(
     try:
         await run_in_threadpool(send_message, store, _me(who), patient_id, body)
     except Invalid as exc:
-        with store.read() as db:
+        with store.read() as db:  # rendered inside the read: the thread's rows are read as the page is drawn
             context = _context(db, patient_id) | {"problems": exc.problems, "draft": body}
-        response: Response = templates.TemplateResponse(request, "messages.html", context, status_code=422)
+            response: Response = templates.TemplateResponse(request, "messages.html", context, status_code=422)
         return response
     return RedirectResponse("/messages#latest", status_code=303)
 
