@@ -146,7 +146,7 @@ def editor_context(
             "at": when(row.created_at),
             "action": row.action,
             "note": row.note,
-            "items": [item_words(library, item) for item in row.prescription.get("items", [])],
+            "doses": [item_words(library, item) for item in row.prescription.get("items", [])],
         }
         for row in list_versions(db, patient_id)
     ]
