@@ -197,6 +197,8 @@ def test_the_clinician_keeps_or_undoes_the_rules_changes_and_puts_stopped_exerci
     assert again.status_code == 422 and "kept or undone already" in again.text
     assert lee.post(f"{base}/reviews/prone-press-up", data={"note": ""}).status_code == 200
     assert lee.post(f"{base}/reviews/prone-press-up", data={}).status_code == 404  # not paused any more
+    moved = lee.post(f"{base}/changes/{stops['prone-press-up']}", data={"decision": "undo"})
+    assert moved.status_code == 409 and "The exercise is back in the plan already" in moved.text
     plan = _plan(app, pat)
     assert [(i.exercise_id, i.reps) for i in plan.prescription.items] == [("nerve-glide", 5), ("prone-press-up", 5)]
     assert [r.exercise_id for r in plan.reviews] == ["hip-hinge"]  # kept: still stopped
