@@ -66,11 +66,11 @@ def clinic(clinic_app: FastAPI) -> Clinic:
 
 def _rows(html: str) -> list[str]:
     """The names in the table, in order."""
-    return re.findall(r'<th scope="row">([^<]+)</th>', html)
+    return re.findall(r'<th scope="row"><a href="/clinic/patients/\d+">([^<]+)</a></th>', html)
 
 
 def _row(html: str, name: str) -> str:
-    start = html.index(f'<th scope="row">{name}</th>')
+    start = html.index(f">{name}</a></th>")
     return html[start : html.index("</tr>", start)]
 
 

@@ -21,16 +21,34 @@ from sciatica_coach.storage.sessions import create_session
 from web.clinic_world import ROLES, Clinic, clients, make_clinic
 
 PATIENT_MODULES = {
-    f"sciatica_coach.web.routes.{name}" for name in ("pages", "sessions", "history", "safety", "checkins", "progress")
+    f"sciatica_coach.web.routes.{name}"
+    for name in ("pages", "sessions", "history", "safety", "checkins", "progress", "messages")
 }
 SESSION_PATHS = ("{session_id}",)
 PATIENT_ONLY = {"patient": "ok", "other_patient": "ok", "clinician": 403, "other_clinician": 403, "admin": 403}
 CLINICIAN_ONLY = {"patient": 403, "other_patient": 403, "clinician": 200, "other_clinician": 200, "admin": 403}
 EVERYONE = dict.fromkeys(ROLES, "ok")
+
+
+# One patient's pages for their clinician (`patient`'s, Dr Lee's): another clinician gets 404, as for a made-up id.
+def _own_patient(clinician: int | str) -> dict[str, int | str]:
+    return {"patient": 403, "other_patient": 403, "clinician": clinician, "other_clinician": 404, "admin": 403}
+
+
+PATIENT_PAGE = "/clinic/patients/{patient_id}"
 # Routes outside the patient routers: (method, path) -> role -> status ("ok": any answer that is not a refusal).
 OTHER_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/clinic"): {"anonymous": 303, **CLINICIAN_ONLY},
     ("POST", "/clinic/invites"): {"anonymous": 401, **CLINICIAN_ONLY},
+    ("GET", PATIENT_PAGE): {"anonymous": 303, **_own_patient(200)},
+    ("POST", PATIENT_PAGE + "/messages"): {"anonymous": 401, **_own_patient(303)},
+    ("POST", PATIENT_PAGE + "/messages/read"): {"anonymous": 401, **_own_patient(303)},
+    ("POST", PATIENT_PAGE + "/assessment"): {"anonymous": 401, **_own_patient(422)},  # no form: nothing confirmed
+    ("GET", PATIENT_PAGE + "/prescription"): {"anonymous": 303, **_own_patient(200)},
+    ("POST", PATIENT_PAGE + "/prescription"): {"anonymous": 401, **_own_patient(303)},
+    ("POST", PATIENT_PAGE + "/changes/{change_id}"): {"anonymous": 401, **_own_patient(404)},  # a made-up id
+    ("POST", PATIENT_PAGE + "/offers/{rule_id}"): {"anonymous": 401, **_own_patient(409)},  # no such offer
+    ("POST", PATIENT_PAGE + "/reviews/{exercise_id}"): {"anonymous": 401, **_own_patient(404)},  # not paused
     ("GET", "/signin"): dict.fromkeys(ROLES, 200),
     ("POST", "/signin"): dict.fromkeys(ROLES, 422),  # no form sent: nobody is signed in or out by it
     ("POST", "/signout"): dict.fromkeys(ROLES, 303),
@@ -44,7 +62,26 @@ JSON_BODIES = {
     "/api/sessions/{session_id}/progress": {"completed_index": 0},
     "/api/sessions/{session_id}/check": CHECK,
 }
-FORM_BODIES = {"/session/{session_id}/stop": {"without": "1"}}
+# The starting program with one more rep of the first exercise: a real change, saved as version 1.
+PRESCRIPTION = {
+    "items.0.exercise_id": "nerve-glide",
+    "items.0.reps": "6",
+    "items.0.hold_seconds": "5",
+    "items.1.exercise_id": "prone-press-up",
+    "items.1.reps": "5",
+    "items.1.hold_seconds": "2",
+    "items.2.exercise_id": "hip-hinge",
+    "items.2.reps": "5",
+    "items.2.hold_seconds": "2",
+    "note": "One more glide.",
+}
+FORM_BODIES = {
+    "/session/{session_id}/stop": {"without": "1"},
+    PATIENT_PAGE + "/messages": {"body": "Hello"},
+    PATIENT_PAGE + "/prescription": PRESCRIPTION,
+    PATIENT_PAGE + "/changes/{change_id}": {"decision": "keep"},
+    PATIENT_PAGE + "/offers/{rule_id}": {"answer": "accept"},
+}
 SIGNUP = {"email": "new@example.org", "password": "a long enough password", "confirm": "a long enough password"}
 
 
@@ -103,11 +140,18 @@ def _expected(module: str, method: str, path: str, role: str) -> int | str:
 def test_every_route_answers_each_role_as_it_may(
     clinic_app: FastAPI, world: tuple[Clinic, str, dict[str, TestClient]]
 ) -> None:
-    _, session_id, made = world
+    clinic, session_id, made = world
     exercise_id = next(iter(clinic_app.state.catalog.library.exercises))
     failures = []
     for module, method, template in _routes(clinic_app):
-        path = template.format(session_id=session_id, exercise_id=exercise_id, token="not-a-real-token", rule_id="x")
+        path = template.format(
+            session_id=session_id,
+            exercise_id=exercise_id,
+            token="not-a-real-token",
+            rule_id="x",
+            patient_id=clinic.patient.patient_id,
+            change_id=999999,
+        )
         for role in ROLES:
             data = SIGNUP if template == "/invite/{token}" and method == "POST" else FORM_BODIES.get(template)
             answer = made[role].request(

@@ -31,6 +31,15 @@ CHANGE_WORDS = {
     "hold": "Kept the same",
     "stop": "Stopped until you have spoken to your clinician",
     "regress": "Made smaller",
+    # A clinician's changes (clinic mode), shown with their name and note.
+    "clinician-set": "Changed by your clinician",
+    "clinician-add": "Added by your clinician",
+    "clinician-remove": "Taken out by your clinician",
+    "clinician-keep": "Kept by your clinician",
+    "clinician-undo": "Undone by your clinician",
+    "clinician-accept-offer": "Accepted for you by your clinician",
+    "clinician-decline-offer": "Declined for you by your clinician",
+    "clinician-resume": "Back in your program: your clinician has looked at it",
 }
 # Today's advice, by level, in a few words (the heading above the advice text).
 ADVICE_WORDS = {

@@ -46,3 +46,20 @@ def last_activity(db: Session, patient_id: int) -> datetime | None:
     checked = db.scalar(select(func.max(CheckIn.created_at)).where(CheckIn.patient_id == patient_id))
     moments = [as_utc(m) for m in (started, checked) if m is not None]
     return max(moments) if moments else None
+
+
+def clinician_patient(db: Session, clinician_id: int, patient_id: int) -> tuple[User, Patient] | None:
+    """One patient of this clinician (their account and profile); None when the profile is not theirs."""
+    stmt = (
+        select(User, Patient)
+        .join(Patient, Patient.id == User.patient_id)
+        .where(User.clinician_id == clinician_id, User.role == "patient", User.patient_id == patient_id)
+        .limit(1)
+    )
+    found = db.execute(stmt).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+def patient_account(db: Session, patient_id: int) -> User | None:
+    """The account of a patient profile (clinic mode), with the id of their clinician."""
+    return db.scalars(select(User).where(User.patient_id == patient_id, User.role == "patient").limit(1)).first()

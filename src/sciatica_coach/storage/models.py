@@ -230,3 +230,41 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)
     used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
+class Message(Base):
+    """A plain-text message between a patient and their clinician (either side); `read_at` is set when the other
+    side marks the thread read (an explicit POST, or by replying), never by opening a page."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        # The thread newest first, and the unread count of each side (messages from the other side not yet read).
+        Index("ix_messages_patient_created", "patient_id", "created_at"),
+        Index("ix_messages_patient_sender_read", "patient_id", "sender_role", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    sender_role: Mapped[str] = mapped_column(String(20))  # patient or clinician
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    sender_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PrescriptionVersion(Base):
+    """One version of a patient's prescription as a clinician saved it: who, when, the note, the items."""
+
+    __tablename__ = "prescription_versions"
+    __table_args__ = (Index("uq_prescription_versions_patient_version", "patient_id", "version", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    clinician_name: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))  # what the clinician did: set, keep, undo, offer, resume
+    note: Mapped[str] = mapped_column(Text, default="")
+    prescription: Mapped[dict[str, Any]] = mapped_column(JSON)  # the items after this version
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

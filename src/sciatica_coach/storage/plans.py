@@ -53,6 +53,7 @@ from sciatica_coach.storage.pipeline import send_later
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
 PATIENT_ACTIONS = frozenset({"accept-offer", "decline-offer"})  # plan changes the person made, not the rules
+CLINICIAN_PREFIX = "clinician-"  # plan changes a clinician made (domain/prescribing.py), kept like the person's
 
 
 @dataclass(frozen=True)
@@ -332,8 +333,29 @@ _INSERT_CHANGES = insert(_CHANGES).inline()
 _INSERT_AUDIT = insert(_AUDIT).inline()
 
 
+def save_plan(
+    db: Session,
+    patient_id: int,
+    library: Library,
+    plan: AdaptivePlan,
+    changes: Sequence[Change],
+    actor: str,
+    extra: dict[str, Any],
+) -> None:
+    """Save a plan changed outside the rules (a clinician), keeping the rules' cursor: each change with `extra`
+    (who, their note, the version) kept beside it and an audit row, as the rules' changes are."""
+    _, cursor = _load_state(db, patient_id, library)
+    _save(db, patient_id, plan, cursor, changes, actor, extra)
+
+
 def _save(
-    db: Session, patient_id: int, plan: AdaptivePlan, cursor: Cursor, changes: Sequence[Change], actor: str
+    db: Session,
+    patient_id: int,
+    plan: AdaptivePlan,
+    cursor: Cursor,
+    changes: Sequence[Change],
+    actor: str,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     now = utcnow()
     data = _state_json(plan, cursor)
@@ -356,6 +378,7 @@ def _save(
                     "item": item_dict(change.after),
                     "action": change.action,
                     "rule_version": change.rule_version,
+                    **(extra or {}),
                 },
             }
         )
@@ -384,14 +407,18 @@ _CHANGES_SINCE = select(table_of(PlanChange).c.id, table_of(PlanChange).c.after)
 )
 
 
+def _kept_on_rewind(action: str) -> bool:
+    return action in PATIENT_ACTIONS or action.startswith(CLINICIAN_PREFIX)
+
+
 def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime, why: str) -> int:
     """Put the rules back where they were before `since` (a morning being corrected): the state restored (held for
     the run of the rules that must follow in the same transaction, which saves it) and the changes the rules made
     since then removed, so that run reads the day again, once. Changes the person
-    made (answering an offer) stay. Audited; returns how many changes were removed."""
+    made (answering an offer) and a clinician's stay. Audited; returns how many changes were removed."""
     conn = db.connection()
     made = conn.execute(_CHANGES_SINCE, {"patient_id": patient_id, "since": since}).all()
-    removed = [row.id for row in made if (row.after or {}).get("action") not in PATIENT_ACTIONS]
+    removed = [row.id for row in made if not _kept_on_rewind(str((row.after or {}).get("action", "")))]
     if removed:
         send_later(db, delete(_CHANGES).where(_CHANGES.c.id.in_(removed)), {})
     now = utcnow()

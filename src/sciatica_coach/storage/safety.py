@@ -190,17 +190,19 @@ def record_assessment(
     note: str | None = None,
     *,
     at: datetime | None = None,
+    by_clinician: bool = False,
 ) -> int:
-    """The person records that a clinician assessed them (who, and on what day): every open lock is cleared
-    (audited: lock ids and the day only) and a fresh full screening follows."""
+    """The person (or, `by_clinician`, their clinician in clinic mode) records that a clinician assessed them (who,
+    and on what day): every open lock is cleared (audited: lock ids and the day only) and a fresh full screening
+    follows."""
     name = _clinician_name(assessed_by)
     return _clear(
         db,
         patient_id,
         open_locks(db, patient_id),
-        "self-assessed",
+        "clinician" if by_clinician else "self-assessed",
         note,
-        actor="patient",
+        actor="clinician" if by_clinician else "patient",
         action="assessment-recorded",
         extra={"assessed_on": assessed_on.isoformat()},
         assessed=(name, assessed_on),
@@ -247,6 +249,17 @@ def open_locks(db: Session, patient_id: int) -> list[SafetyLock]:
         select(SafetyLock)
         .where(SafetyLock.patient_id == patient_id, SafetyLock.cleared_at.is_(None))
         .order_by(SafetyLock.locked_at.desc(), SafetyLock.id.desc())
+    )
+    return list(db.scalars(stmt))
+
+
+def lock_history(db: Session, patient_id: int, limit: int = 50) -> list[SafetyLock]:
+    """The patient's locks, open and cleared (with how and by whom), newest first."""
+    stmt = (
+        select(SafetyLock)
+        .where(SafetyLock.patient_id == patient_id)
+        .order_by(SafetyLock.locked_at.desc(), SafetyLock.id.desc())
+        .limit(limit)
     )
     return list(db.scalars(stmt))
 

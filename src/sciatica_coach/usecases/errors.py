@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sciatica_coach.storage.safety import Gate
 
+NOT_THEIR_PATIENT = "There is no patient with that id among your patients."
+
 
 class NotFound(LookupError):
     """The thing asked for does not exist, or belongs to someone else (the two are never told apart)."""

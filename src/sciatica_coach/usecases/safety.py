@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.screening import NOT_A_QUESTION, FormName, MissingAnswers, ScreeningResult, parse_answers
+from sciatica_coach.storage.accounts import clinician_patient
 from sciatica_coach.storage.models import utcnow
 from sciatica_coach.storage.safety import (
     NAME_MAX_CHARS,
@@ -20,7 +21,7 @@ from sciatica_coach.storage.safety import (
     record_screening,
 )
 from sciatica_coach.storage.unit_of_work import Store
-from sciatica_coach.usecases.errors import Invalid
+from sciatica_coach.usecases.errors import NOT_THEIR_PATIENT, Invalid, NotFound
 
 CONFIRM_PROBLEM = "Tick the box to confirm that a clinician has assessed you."
 WHO_PROBLEM = "Please say who assessed you (for example their name, or the clinic or hospital)."
@@ -126,10 +127,12 @@ def assessment(
     assessed_by: str,
     assessed_on: date | str | None,
     now: datetime | None = None,
+    by_clinician: int | None = None,
 ) -> int:
     """The person records that a clinician assessed them: who, and on what day (not in the future, not before the
     warning sign). Their locks are cleared (how many is returned) and the full screening is due again before the
-    next session. Invalid names each problem."""
+    next session. Invalid names each problem. `by_clinician` (an account id): the clinician records it themselves
+    (clinic mode), in the same transaction as the check that the patient is theirs (NotFound otherwise)."""
     if not confirmed:
         raise Invalid({"confirm": CONFIRM_PROBLEM})
     who = " ".join(assessed_by.split())
@@ -141,10 +144,12 @@ def assessment(
     day = _assessed_on(assessed_on, moment.date())
     text = clean_note(note)
     with store.write(patient_id) as db:
+        if by_clinician is not None and clinician_patient(db, by_clinician, patient_id) is None:
+            raise NotFound(NOT_THEIR_PATIENT)
         locks = open_locks(db, patient_id)
         if locks and day < min(lock.locked_at for lock in locks).date():
             raise Invalid({"assessed_on": WHEN_BEFORE_LOCK})
-        return record_assessment(db, patient_id, who, day, text, at=moment)
+        return record_assessment(db, patient_id, who, day, text, at=moment, by_clinician=by_clinician is not None)
 
 
 def read_advice(store: Store, patient_id: int, confirmed: bool) -> int:

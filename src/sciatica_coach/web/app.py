@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,7 +23,20 @@ from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.web import auth, errors, openapi, security
 from sciatica_coach.web.deps import require_patient
-from sciatica_coach.web.routes import accounts, camera, checkins, clinic, history, pages, progress, safety, sessions
+from sciatica_coach.web.routes import (
+    accounts,
+    camera,
+    checkins,
+    clinic,
+    clinic_patient,
+    clinic_prescription,
+    history,
+    messages,
+    pages,
+    progress,
+    safety,
+    sessions,
+)
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -52,7 +66,9 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     app.state.store = Store(engine)
     app.state.session_factory = make_session_factory(engine)  # for scripts and tests that set data up directly
     app.state.catalog = catalog
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Clinic mode: every page's nav shows the unread messages (one read-only count, `messages.nav_badge`).
+    processors: list[Callable[[Request], dict[str, Any]]] = [messages.nav_badge] if settings.clinic else []
+    templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=processors)
     templates.env.globals["settings"] = settings
     # The safety-net line on every page and at every stop, and the emergency numbers for the country setting (an
     # unknown country fails here, at start-up).
@@ -74,4 +90,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
         app.state.signin_limiter = SignInLimiter()
         app.include_router(accounts.router)
         app.include_router(clinic.router)
+        app.include_router(clinic_patient.router)
+        app.include_router(clinic_prescription.router)
+        app.include_router(messages.router, dependencies=patient_only)
     return app

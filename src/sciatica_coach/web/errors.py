@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sciatica_coach.domain.adaptation import OfferError
 from sciatica_coach.domain.checkins import CheckinError
 from sciatica_coach.domain.engine.flow import FlowError
+from sciatica_coach.domain.prescribing import PlanMovedOn
 from sciatica_coach.usecases.errors import Gated, Invalid, MovedOn, NotFound
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,10 @@ def install(app: FastAPI) -> None:
         return error_response(
             request, 409, "No such offer", f"{str(exc).capitalize()}; it may have been answered already."
         )
+
+    @app.exception_handler(PlanMovedOn)
+    async def _plan_moved_on(request: Request, exc: PlanMovedOn) -> Response:
+        return error_response(request, 409, "The plan has changed since", f"{str(exc).capitalize()}.")
 
     @app.exception_handler(Invalid)
     async def _invalid(request: Request, exc: Invalid) -> Response:

@@ -113,4 +113,7 @@ def stored_change_view(row: PlanChange, library: Library) -> dict[str, Any]:
         "reason": row.reason,
         "at": as_utc(row.created_at).isoformat(),
         "day": as_utc(row.created_at).strftime("%-d %b %Y"),
+        # A clinician's change (clinic mode): their name and note (the reason is the note, or words in its place).
+        "by": row.after.get("by"),
+        "note": row.after.get("note") or None,
     }

@@ -127,9 +127,11 @@ class ChangeView(BaseModel):
 
 
 class StoredChangeView(ChangeView):
-    """A saved change, with its day in words."""
+    """A saved change, with its day in words (and, for a clinician's change, their name and note)."""
 
     day: str
+    by: str | None = Field(None, description="The clinician who made this change (clinic mode)")
+    note: str | None = Field(None, description="The clinician's note, when they wrote one")
 
 
 class PlanAndChanges(BaseModel):

@@ -14,6 +14,7 @@ from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.dashboard import SHOWS, SORT_KEYS, WINDOW_DAYS, Row, Show, SortKey, arrange, build_row
 from sciatica_coach.domain.symptoms import REACH_LABELS
 from sciatica_coach.storage.accounts import clinician_patients, last_activity
+from sciatica_coach.storage.messages import unread_from_patients
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.storage.safety import open_locks
 from sciatica_coach.usecases.accounts import Account, make_invite
@@ -71,6 +72,7 @@ def _context(
         "sort_labels": SORT_LABELS,
         "show_labels": SHOW_LABELS,
         "reach_labels": REACH_LABELS,
+        "unread": unread_from_patients(db, [row.patient_id for row in rows]),
         "nav": "clinic",
     }
 
