@@ -22,7 +22,18 @@ from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.web import auth, errors, openapi, security
 from sciatica_coach.web.deps import require_patient
-from sciatica_coach.web.routes import accounts, camera, checkins, clinic, history, pages, progress, safety, sessions
+from sciatica_coach.web.routes import (
+    accounts,
+    alerts,
+    camera,
+    checkins,
+    clinic,
+    history,
+    pages,
+    progress,
+    safety,
+    sessions,
+)
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -74,4 +85,5 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
         app.state.signin_limiter = SignInLimiter()
         app.include_router(accounts.router)
         app.include_router(clinic.router)
+        app.include_router(alerts.router)
     return app
