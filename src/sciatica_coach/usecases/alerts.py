@@ -24,7 +24,7 @@ from sciatica_coach.storage.models import Alert, User, utcnow
 from sciatica_coach.storage.plans import as_utc
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.accounts import Account
-from sciatica_coach.usecases.errors import Invalid, MovedOn, NotFound
+from sciatica_coach.usecases.errors import AlreadyDone, Invalid, NotFound
 from sciatica_coach.usecases.safety import clean_note
 
 NO_SUCH_ALERT = "There is no alert with that id. It may be about someone who is not your patient."
@@ -52,8 +52,7 @@ def view_alert(store: Store, who: Account, alert_row_id: int) -> AlertView:
         if found is None or not _own(found, who):
             raise NotFound(NO_SUCH_ALERT)
         history = alert_history(db, found.patient.id)
-        for row in (found.alert, *history):
-            db.expunge(row)
+        db.expunge_all()  # plain values from here on: the read session rolls back when it closes
         return AlertView(found.alert, found.patient.id, found.patient_name, tuple(history))
 
 
@@ -61,7 +60,7 @@ def acknowledge_alert(
     store: Store, who: Account, alert_row_id: int, note: str = "", at: datetime | None = None
 ) -> Alert:
     """The clinician acknowledges an alert about one of their patients: who, when and an optional note (trimmed,
-    at most 2000 characters). NotFound for anyone else's; MovedOn when it was acknowledged already."""
+    at most 2000 characters). NotFound for anyone else's; AlreadyDone when it was acknowledged already."""
     if who.role != "clinician":
         raise NotFound(NO_SUCH_ALERT)
     text = clean_note(note)
@@ -74,7 +73,7 @@ def acknowledge_alert(
         if found is None or not _own(found, who):
             raise NotFound(NO_SUCH_ALERT)
         if found.alert.acknowledged_at is not None:
-            raise MovedOn(ACKNOWLEDGED.format(who=found.alert.acknowledged_by_name or "someone"))
+            raise AlreadyDone(ACKNOWLEDGED.format(who=found.alert.acknowledged_by_name or "someone"))
         user = db.get(User, who.id)
         if user is None:
             raise Invalid({"who": "Your account no longer exists."})

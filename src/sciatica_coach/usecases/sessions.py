@@ -17,7 +17,7 @@ from sciatica_coach.domain.adaptation import Advice, Change
 from sciatica_coach.domain.alerts import Observed
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
-from sciatica_coach.domain.engine.record import SessionRecord, rep_start
+from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord, rep_start
 from sciatica_coach.domain.engine.script import Phase, build_script
 from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.domain.symptoms import SymptomCheck
@@ -152,7 +152,8 @@ def answer_check(
             exercise_index = flow.script[index].exercise_index
             _keep_changes(flow.record, exercise_index, applied.changes)
             advice.append(applied.advice)
-            _raise_after(db, catalog, patient_id, flow.record, exercise_index, applied.changes, applied.advice)
+            exercise = flow.record.exercises[exercise_index]
+            alerts_after_exercise(db, catalog, patient_id, exercise, applied.changes, applied.advice)
         return True
 
     view = _change(store, patient_id, session_id, act, gated=True)
@@ -164,19 +165,19 @@ def pain_limit(catalog: Catalog) -> int:
     return catalog.rules.traffic_light.acceptable_max
 
 
-def _raise_after(
+def alerts_after_exercise(
     db: Session,
     catalog: Catalog,
     patient_id: int,
-    record: SessionRecord,
-    exercise_index: int,
+    exercise: ExerciseRecord,
     changes: Sequence[Change],
     advice: Advice | None,
+    at: datetime | None = None,
 ) -> None:
-    """The clinician's alerts after an exercise's check after (or a stop with the pain given): leg pain, its rise
-    and spreading against the check before the same exercise, and any escalation of the rules."""
-    exercise = record.exercises[exercise_index]
-    seen = Observed(at=utcnow(), after=exercise.pain_after, before=exercise.pain_before)
+    """The clinician's alerts after an exercise's check after (or a stop, with the pain given): leg pain, its rise
+    and spreading against the check before the same exercise, and any escalation of the rules (also used by the
+    simulator, with its own times)."""
+    seen = Observed(at=at or utcnow(), after=exercise.pain_after, before=exercise.pain_before)
     raise_alerts(db, catalog.alerts, patient_id, seen.and_rules(changes, advice))
 
 
@@ -217,9 +218,8 @@ def stop_for_pain(
         save_progress(db, row, flow.position, flow.record)
         applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         advice.append(applied.advice)
-        _raise_after(
-            db, catalog, patient_id, flow.record, _stopped_exercise(flow.record), applied.changes, applied.advice
-        )
+        exercise = flow.record.exercises[_stopped_exercise(flow.record)]
+        alerts_after_exercise(db, catalog, patient_id, exercise, applied.changes, applied.advice)
         return True
 
     view = _change(store, patient_id, session_id, act, gated=False)
@@ -293,5 +293,5 @@ def save_played(
             save_progress(db, row, saved, record)
         if (check is not None and check[1] == "after") or record.status == "stopped":
             ended_at = check[0].exercise_index if check is not None else _stopped_exercise(record)
-            _raise_after(db, catalog, patient_id, record, ended_at, changes, None)
+            alerts_after_exercise(db, catalog, patient_id, record.exercises[ended_at], changes, None)
         return Saved(saved, tuple(c.reason for c in changes))

@@ -16,10 +16,8 @@ from sciatica_coach.storage.models import Alert
 from sciatica_coach.storage.plans import as_utc
 from sciatica_coach.storage.safety import NOTE_MAX_CHARS
 from sciatica_coach.usecases.alerts import acknowledge_alert, view_alert
-from sciatica_coach.usecases.errors import MovedOn
 from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import StoreDep, TemplatesDep
-from sciatica_coach.web.errors import error_response
 from sciatica_coach.web.openapi import INVALID, problem
 
 router = APIRouter()
@@ -94,17 +92,13 @@ async def alert_page(
 
 @router.post("/clinic/alerts/{alert_id}/acknowledge", response_class=RedirectResponse, status_code=303)
 async def acknowledge_form(
-    request: Request,
     alert_id: int,
     who: ClinicianDep,
     store: StoreDep,
     note: Annotated[str, Form(max_length=NOTE_MAX_CHARS)] = "",
 ) -> Response:
     """Acknowledge from the page, then show it again."""
-    try:
-        await run_in_threadpool(acknowledge_alert, store, who, alert_id, note)
-    except MovedOn as exc:
-        return error_response(request, 409, "Acknowledged already", exc.message)
+    await run_in_threadpool(acknowledge_alert, store, who, alert_id, note)
     return RedirectResponse(f"/clinic/alerts/{alert_id}", status_code=303)
 
 
@@ -116,12 +110,7 @@ async def alert_json(alert_id: int, who: ClinicianDep, store: StoreDep) -> Alert
 
 
 @router.post("/api/clinic/alerts/{alert_id}/acknowledge", responses=ACK_ERRORS)
-async def acknowledge_json(
-    request: Request, alert_id: int, body: AcknowledgeBody, who: ClinicianDep, store: StoreDep
-) -> Response | AlertOut:
+async def acknowledge_json(alert_id: int, body: AcknowledgeBody, who: ClinicianDep, store: StoreDep) -> AlertOut:
     """Acknowledge an alert about one of your patients, with an optional note; it stays in the history."""
-    try:
-        row = await run_in_threadpool(acknowledge_alert, store, who, alert_id, body.note)
-    except MovedOn as exc:
-        return error_response(request, 409, "Acknowledged already", exc.message)
+    row = await run_in_threadpool(acknowledge_alert, store, who, alert_id, body.note)
     return AlertOut.of(row)
