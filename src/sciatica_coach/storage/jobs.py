@@ -22,6 +22,19 @@ EMAIL_TASK = "sciatica_coach.email_alert"
 INACTIVITY_TASK = "sciatica_coach.inactivity"
 
 
+_PIN_FUNCTIONS = f"""
+DO $pin$
+DECLARE fn record;
+BEGIN
+    FOR fn IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+              JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '{JOB_SCHEMA}'
+    LOOP
+        EXECUTE 'ALTER FUNCTION ' || fn.signature::text || ' SET search_path = {JOB_SCHEMA}';
+    END LOOP;
+END
+$pin$"""
+
+
 def apply_job_schema(conn: Connection) -> None:
     """Create the `procrastinate` schema with procrastinate's tables, types and functions (inside the migration's
     transaction; the search path is put back afterwards)."""
@@ -29,6 +42,9 @@ def apply_job_schema(conn: Connection) -> None:
     conn.exec_driver_sql(f"CREATE SCHEMA {JOB_SCHEMA}")
     conn.exec_driver_sql(f"SET LOCAL search_path TO {JOB_SCHEMA}")
     conn.connection.driver_connection.execute(SchemaManager.get_schema())  # type: ignore[union-attr]
+    # procrastinate's functions and triggers name its tables without a schema: pin their search path, so they work
+    # whoever calls them (our write transactions, a DELETE of old jobs) and whatever that caller's path is.
+    conn.exec_driver_sql(_PIN_FUNCTIONS)
     conn.exec_driver_sql("SELECT set_config('search_path', %(path)s, true)", {"path": path})
 
 
