@@ -151,6 +151,6 @@ def _escalation(data: dict) -> dict:  # type: ignore[type-arg]
 )
 def test_bad_alert_content_is_refused_naming_file_and_field(tmp_path: Path, change: object, message: str) -> None:
     folder = _broken(tmp_path, change)
-    with pytest.raises(ContentError, match="alerts.yaml") as raised:
+    with pytest.raises(ContentError, match=r"alerts\.yaml") as raised:
         load_catalog(folder)
     assert message in str(raised.value)

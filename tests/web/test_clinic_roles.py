@@ -18,9 +18,9 @@ from sciatica_coach.domain.alerts import Raised
 from sciatica_coach.domain.engine.prescription import default_prescription
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.alerts import save_alerts
 from sciatica_coach.storage.safety import record_screening
 from sciatica_coach.storage.sessions import create_session
-from sciatica_coach.storage.alerts import save_alerts
 from web.clinic_world import ROLES, Clinic, clients, make_clinic
 
 PATIENT_MODULES = {
