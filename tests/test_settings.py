@@ -37,7 +37,27 @@ def test_clinic_mode_refuses_a_default_short_or_weak_secret_key(key: str) -> Non
 def test_clinic_mode_says_so_plainly_on_the_default_sqlite_path() -> None:
     on_default = Settings(mode="clinic", secret_key=GOOD_KEY)
     assert on_default.clinic
-    [notice] = on_default.clinic_notices()
+    notice, no_email = on_default.clinic_notices()
     assert "SQLite at the default path" in notice
-    assert Settings(mode="clinic", secret_key=GOOD_KEY, database_url="sqlite:///elsewhere.db").clinic_notices() == []
+    assert "not e-mailed" in no_email and "needs PostgreSQL" in no_email
+    [elsewhere] = Settings(mode="clinic", secret_key=GOOD_KEY, database_url="sqlite:///elsewhere.db").clinic_notices()
+    assert elsewhere == no_email  # alerts are not e-mailed on any SQLite database
+    on_postgres = Settings(mode="clinic", secret_key=GOOD_KEY, database_url="postgresql://db.example/clinic")
+    assert on_postgres.clinic_notices() == []
     assert Settings().clinic_notices() == []  # the personal app says nothing
+
+
+def test_the_alert_e_mail_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCIATICA_SMTP_HOST", "mail.example.org")
+    monkeypatch.setenv("SCIATICA_SMTP_PORT", "2525")
+    monkeypatch.setenv("SCIATICA_MAIL_FROM", "coach@example.org")
+    monkeypatch.setenv("SCIATICA_BASE_URL", "https://coach.example.org")
+    made = Settings()
+    assert (made.smtp_host, made.smtp_port, made.mail_from, made.base_url) == (
+        "mail.example.org",
+        2525,
+        "coach@example.org",
+        "https://coach.example.org",
+    )
+    with pytest.raises(ValidationError, match="base_url"):
+        Settings(base_url="not a url")

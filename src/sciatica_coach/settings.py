@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     # Which emergency numbers to show (SCIATICA_COUNTRY): a two-letter code listed in red_flags.yaml, or "default"
     # (112, 911 and 999 together). An unknown code is refused when the app or the CLI loads the content.
     country: str = Field(default="default", pattern=r"^([A-Z]{2}|default)$")
+    # Clinic mode's alert e-mails (sent by `sciatica-coach worker`, PostgreSQL only): the SMTP server, the sender,
+    # and the address clinicians open the app at (the e-mail holds only a link: BASE_URL/clinic/alerts/ID).
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = Field(default="sciatica-coach@localhost", min_length=3, max_length=254)
+    base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
 
     @field_validator("country", mode="before")
     @classmethod
@@ -103,14 +112,26 @@ class Settings(BaseSettings):
         """Whether accounts and sign-in are on."""
         return self.mode == "clinic"
 
+    @property
+    def emails_alerts(self) -> bool:
+        """Whether alerts can be e-mailed: the job queue (procrastinate) needs PostgreSQL."""
+        return self.database_url.startswith("postgresql")
+
     def clinic_notices(self) -> list[str]:
-        """What a clinic deployment should know at start-up (said plainly by `serve`), e.g. the default SQLite file."""
+        """What a clinic deployment should know at start-up (said plainly by `serve`), e.g. the default SQLite file,
+        or that alerts are not e-mailed on SQLite."""
+        notices = []
         if self.clinic and self.database_url == default_database_url():
-            return [
+            notices.append(
                 f"Clinic mode is using SQLite at the default path ({self.database_url.removeprefix('sqlite:///')}): "
                 "fine for a single practice on this machine; back that file up, or set DATABASE_URL to PostgreSQL."
-            ]
-        return []
+            )
+        if self.clinic and not self.emails_alerts:
+            notices.append(
+                "Alerts are shown on the clinicians' dashboard but not e-mailed, and inactivity is not checked: "
+                "both need the background worker (`sciatica-coach worker`), which needs PostgreSQL."
+            )
+        return notices
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -31,13 +31,23 @@ def test_json_is_one_object_per_day_in_the_documented_shape() -> None:
     days = json.loads(result.stdout)
     assert [day["date"] for day in days[:2]] == ["2025-03-03", "2025-03-04"]
     for day in days:
-        assert set(day) == {"date", "plan", "advice", "changes", "locked"}
+        assert set(day) == {"date", "plan", "advice", "changes", "locked", "alerts"}
         assert set(day["advice"]) == {"level", "text"} and day["advice"]["text"]
         assert day["locked"] is False
         for item in day["plan"].values():
             assert set(item) == {"reps", "hold_seconds", "status"} and item["status"] in ("active", "paused", "stopped")
         for change in day["changes"]:
             assert set(change) == {"rule", "exercise_id", "reason"}
+        for alert in day["alerts"]:
+            assert set(alert) == {"alert", "tier", "reason"} and alert["tier"] in ("low", "high", "critical")
+    assert days[0]["alerts"] == []  # a calm first day raises nothing
+    # Day 2: the worse morning escalates (the rules stop the hip hinge) and numbness is new.
+    assert [(a["alert"], a["tier"]) for a in days[1]["alerts"]] == [
+        ("spreading", "high"),
+        ("new-nerve-signs", "high"),
+        ("rules-escalation", "high"),
+    ]
+    assert days[4]["alerts"][0]["alert"] == "leg-pain-high"  # leg pain 7
     assert days[0]["advice"]["level"] == "continue"
     assert days[1]["advice"]["level"] == "contact-clinician"
     assert {c["rule"] for c in days[1]["changes"]} == {"worse-at-minimum-stop"}
@@ -52,14 +62,30 @@ def test_text_output_names_each_day_its_advice_and_changes() -> None:
     assert "Advice: get emergency help now (emergency)" in result.output
     assert "Changed by traffic-light-progress (hip-hinge)" in result.output
     assert "Not done (not in the plan, or exercise locked): hip-hinge" in result.output
+    assert "Alert for the clinician, critical: red-flag" in result.output
 
 
 def test_a_json_scenario_and_a_day_without_anything(tmp_path: Path) -> None:
     scenario = {"start": "2025-01-06", "days": [{"morning": CALM}, {}, {"morning": {**CALM, "leg_pain": 5}}]}
     result = run(write(tmp_path, scenario), "--json")
     assert result.exit_code == 0, result.output
-    levels = [day["advice"]["level"] for day in json.loads(result.stdout)]
+    days = json.loads(result.stdout)
+    levels = [day["advice"]["level"] for day in days]
     assert levels == ["continue", "continue", "contact-clinician"]  # leg pain up 3 within the week
+    assert [[a["alert"] for a in day["alerts"]] for day in days] == [[], [], ["leg-pain-rise", "rules-escalation"]]
+
+
+def test_the_inactivity_alerts_each_day_would_raise(tmp_path: Path) -> None:
+    """Two quiet days raise the low alert (once for the spell); fourteen the high one; a check-in ends the spell."""
+    scenario = {"start": "2025-01-06", "days": [{"morning": CALM}, *[{}] * 15, {"morning": CALM}, {}, {}, {}]}
+    result = run(write(tmp_path, scenario), "--json")
+    assert result.exit_code == 0, result.output
+    raised = {day["date"]: [(a["alert"], a["tier"]) for a in day["alerts"]] for day in json.loads(result.stdout)}
+    assert {date: alerts for date, alerts in raised.items() if alerts} == {
+        "2025-01-08": [("inactive-2-days", "low")],  # the check-in of the 6th at 08:00; by the 8th's end: 2.7 days
+        "2025-01-20": [("inactive-14-days", "high")],
+        "2025-01-24": [("inactive-2-days", "low")],  # a new spell after the check-in of the 22nd
+    }
 
 
 def test_check_exits_1_naming_what_did_not_hold(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from sciatica_coach.cli.progress import progress
 from sciatica_coach.cli.screen import screen
 from sciatica_coach.cli.serve import serve
 from sciatica_coach.cli.session import session
+from sciatica_coach.cli.worker import worker
 
 app = typer.Typer(
     name="sciatica-coach",
@@ -30,6 +31,7 @@ app.command(name="progress")(progress)
 app.command(name="analyze")(analyze)
 app.command(name="screen")(screen)
 app.command(name="demo")(demo)
+app.command(name="worker")(worker)
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(users.app, name="users")

@@ -70,3 +70,5 @@ def _print_day(number: int, day: DayOutcome) -> None:
         )
     if day.not_done:
         console.print(f"  Not done (not in the plan, or exercise locked): {escape(', '.join(day.not_done))}")
+    for alert in day.alerts:
+        console.print(f"  Alert for the clinician, {escape(alert['tier'])}: {escape(alert['alert'])}")

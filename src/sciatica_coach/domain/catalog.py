@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sciatica_coach.domain.adaptation.rules import RULES_FILE, RuleBook, check_rules, load_rules
+from sciatica_coach.domain.alerts import ALERTS_FILE, AlertBook, check_alerts, load_alerts
 from sciatica_coach.domain.checkins import CheckinContent, load_checkin_content
 from sciatica_coach.domain.content.loader import Library, default_content_dir, load_library
 from sciatica_coach.domain.instruments.sbi import SbiContent, load_sbi
@@ -18,13 +19,15 @@ from sciatica_coach.domain.screening import RedFlags, load_red_flags
 
 @dataclass(frozen=True)
 class Catalog:
-    """The program (exercises, education, program), warning-sign questions, check-ins, the SBI and the rules."""
+    """The program (exercises, education, program), warning-sign questions, check-ins, the SBI, the rules and the
+    clinician's alerts."""
 
     library: Library
     red_flags: RedFlags
     checkins: CheckinContent
     sbi: SbiContent
     rules: RuleBook
+    alerts: AlertBook
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:
@@ -33,10 +36,13 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     library = load_library(folder)
     rules = load_rules(folder)
     check_rules(rules, library, folder / RULES_FILE)
+    alerts = load_alerts(folder)
+    check_alerts(alerts, rules, folder / ALERTS_FILE)
     return Catalog(
         library=library,
         red_flags=load_red_flags(folder),
         checkins=load_checkin_content(folder),
         sbi=load_sbi(folder),
         rules=rules,
+        alerts=alerts,
     )

@@ -1,7 +1,8 @@
 """The clinician's dashboard, pure: one row per patient from their progress, and sorting and filtering the rows.
 
-Built from `domain.progress.Progress` (the last 14 days; adherence over the last 7), the patient's last activity
-and their open red-flag locks; the web layer gathers those with bounded storage reads.
+Built from `domain.progress.Progress` (the last 14 days; adherence over the last 7), the patient's last activity,
+their open red-flag locks, today's advice level and their open alerts; the web layer gathers those with bounded
+storage reads.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from sciatica_coach.domain.adaptation.rules import ADVICE_LEVELS
+from sciatica_coach.domain.alerts import tier_rank, worst_tier
 from sciatica_coach.domain.progress import Progress
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 WINDOW_DAYS = 14
 ADHERENCE_DAYS = 7
-SortKey = Literal["name", "activity", "adherence", "leg", "back", "sbi", "locks"]
-SORT_KEYS: tuple[SortKey, ...] = ("name", "activity", "adherence", "leg", "back", "sbi", "locks")
-Show = Literal["all", "locked", "inactive", "worse"]
-SHOWS: tuple[Show, ...] = ("all", "locked", "inactive", "worse")
+SortKey = Literal["name", "activity", "adherence", "leg", "back", "sbi", "locks", "advice", "alerts"]
+SORT_KEYS: tuple[SortKey, ...] = ("name", "activity", "adherence", "leg", "back", "sbi", "locks", "advice", "alerts")
+Show = Literal["all", "locked", "inactive", "worse", "alerts", "critical"]
+SHOWS: tuple[Show, ...] = ("all", "locked", "inactive", "worse", "alerts", "critical")
 INACTIVE_DAYS = 2
 Trend = Literal["up", "down", "same", "none"]
 
@@ -40,6 +43,13 @@ class Row:
     sbi: int | None
     sbi_day: date | None
     locks: tuple[str, ...]  # the levels of the open red-flag locks (emergency, today, soon)
+    advice: str = "continue"  # today's advice level (continue ... emergency): the rules', or an open lock's
+    alerts: tuple[tuple[int, str], ...] = ()  # open alerts (row id, tier), most urgent first, then newest
+
+    @property
+    def worst_alert(self) -> str | None:
+        """The most urgent tier among the open alerts."""
+        return worst_tier([tier for _, tier in self.alerts])
 
     @property
     def adherence(self) -> float | None:
@@ -63,9 +73,15 @@ def _trend(latest: int, before: int | None) -> Trend:
 
 
 def build_row(
-    patient_id: int, name: str, progress: Progress, last_activity: datetime | None, locks: Sequence[str]
+    patient_id: int,
+    name: str,
+    progress: Progress,
+    last_activity: datetime | None,
+    locks: Sequence[str],
+    advice: str = "continue",
+    alerts: Sequence[tuple[int, str]] = (),
 ) -> Row:
-    """One patient's row from their progress over the window."""
+    """One patient's row from their progress over the window, today's advice level and the open alerts."""
     recent = progress.adherence[-ADHERENCE_DAYS:]
     mornings = progress.mornings
     latest = mornings[-1] if mornings else None
@@ -84,6 +100,8 @@ def build_row(
         sbi=sbi.total if sbi else None,
         sbi_day=sbi.day if sbi else None,
         locks=tuple(locks),
+        advice=advice,
+        alerts=tuple(sorted(alerts, key=lambda a: (-tier_rank(a[1]), -a[0]))),
     )
 
 
@@ -101,6 +119,10 @@ def _key(row: Row, key: SortKey) -> tuple[bool, float | str]:
         return (row.latest is None, row.latest.back if row.latest else 0)
     if key == "sbi":
         return (row.sbi is None, row.sbi or 0)
+    if key == "advice":
+        return (False, ADVICE_LEVELS.index(row.advice) if row.advice in ADVICE_LEVELS else 0)  # type: ignore[arg-type,unused-ignore]
+    if key == "alerts":
+        return (False, tier_rank(row.worst_alert) * 1000 + len(row.alerts))
     return (False, len(row.locks))
 
 
@@ -116,6 +138,8 @@ def arrange(rows: Sequence[Row], today: date, sort: SortKey, descending: bool, s
             or (show == "locked" and r.locks)
             or (show == "inactive" and r.inactive(today))
             or (show == "worse" and r.worse)
+            or (show == "alerts" and r.alerts)
+            or (show == "critical" and r.worst_alert == "critical")
         )
     ]
     kept.sort(key=lambda r: r.name.lower())

@@ -268,3 +268,27 @@ class PrescriptionVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     prescription: Mapped[dict[str, Any]] = mapped_column(JSON)  # the items after this version
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Alert(Base):
+    """An alert for the clinician (see `content/alerts.yaml`): raised when an event is saved or by the inactivity
+    job, acknowledged by a clinician with an optional note, and kept afterwards as history."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        # A patient's open alerts (acknowledged_at IS NULL) and their history, newest first.
+        Index("ix_alerts_patient_acknowledged", "patient_id", "acknowledged_at"),
+        Index("ix_alerts_patient_raised", "patient_id", "raised_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    alert_id: Mapped[str] = mapped_column(String(60))  # the id in alerts.yaml
+    version: Mapped[int] = mapped_column(Integer)  # that alert's version in alerts.yaml
+    tier: Mapped[str] = mapped_column(String(20))  # low, high, critical
+    reason: Mapped[str] = mapped_column(String(300))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    acknowledged_by_name: Mapped[str | None] = mapped_column(String(120), default=None)  # kept if the user goes
+    acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, Change, advice_of, screening_advice, worst
+from sciatica_coach.domain.alerts import Observed, new_nerve_signs
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.centralization import Classification, classify_change
 from sciatica_coach.domain.checkins import CheckinError, MorningCheck, parse_morning
 from sciatica_coach.domain.clock import local_day
 from sciatica_coach.domain.instruments.sbi import SbiScore, score_sbi
 from sciatica_coach.domain.screening import NerveSign, ScreeningResult, nerve_signs_of, parse_answers
+from sciatica_coach.storage.alerts import raise_alerts
 from sciatica_coach.storage.checkins import (
     TodaysMorning,
     correct_morning_checkin,
@@ -118,7 +120,8 @@ def morning_checkin(
             today = None  # saved before corrections kept the rules' state: counted as another check-in
         state_before = held_state_json(db, patient_id, catalog.library)
         # The last morning the rules read is the previous morning check-in (every one is read when saved).
-        before = plan_for_update(db, patient_id, catalog.library).last_morning
+        held_plan = plan_for_update(db, patient_id, catalog.library)
+        before, nerve_before = held_plan.last_morning, held_plan.nerve_signs
         result = (
             record_screening(db, patient_id, "short", flags, content, required=list(flags), at=at)
             if flags
@@ -133,6 +136,14 @@ def morning_checkin(
                 save_morning_checkin(db, patient_id, check, at, red_flag=result.red_flag, state_before=state_before)
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
         trend = classify_change(before, check.symptoms) if before is not None and check is not None else None
+        seen = Observed(
+            at=at or utcnow(),
+            red_flag=result.red_flag,
+            after=check.symptoms if check is not None else None,
+            before=before,
+            new_nerve_signs=check is not None and new_nerve_signs(check.numbness, check.weakness, nerve_before),
+        ).and_rules(applied.changes, applied.advice)
+        raise_alerts(db, catalog.alerts, patient_id, seen)
         plan = applied.plan or current_plan(db, patient_id, catalog.library)
         return MorningOutcome(
             saved=check is not None,
@@ -220,7 +231,9 @@ def weekly_sbi(store: Store, catalog: Catalog, patient_id: int, answers: Mapping
     with store.write(patient_id) as db:
         previous = latest_checkin(db, patient_id, "sbi")
         save_sbi(db, patient_id, score)
-        apply_adaptation(db, patient_id, catalog.library, catalog.rules)  # the SBI feeds the 6-week review
+        applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)  # it feeds the 6-week review
+        seen = Observed(at=utcnow()).and_rules(applied.changes, applied.advice)
+        raise_alerts(db, catalog.alerts, patient_id, seen)
         return SbiOutcome(score, previous.score if previous is not None else None)
 
 

@@ -31,6 +31,14 @@ class MovedOn(RuntimeError):
         self.message = message
 
 
+class AlreadyDone(RuntimeError):
+    """What was asked was done already (an alert acknowledged by someone else meanwhile): nothing changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class Invalid(ValueError):
     """The input does not fit: `problems` maps each field to a plain message."""
 

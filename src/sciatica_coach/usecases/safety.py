@@ -8,9 +8,11 @@ from datetime import date, datetime
 
 from pydantic import TypeAdapter, ValidationError
 
+from sciatica_coach.domain.alerts import Observed
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.screening import NOT_A_QUESTION, FormName, MissingAnswers, ScreeningResult, parse_answers
 from sciatica_coach.storage.accounts import clinician_patient
+from sciatica_coach.storage.alerts import raise_alerts
 from sciatica_coach.storage.models import utcnow
 from sciatica_coach.storage.safety import (
     NAME_MAX_CHARS,
@@ -92,7 +94,10 @@ def screen(
     if missing or missing_cautions:
         raise MissingAnswers((*missing, *missing_cautions))
     with store.write(patient_id) as db:
-        return record_screening(db, patient_id, form, answers, catalog.red_flags, cautions=caution_answers, at=at)
+        result = record_screening(db, patient_id, form, answers, catalog.red_flags, cautions=caution_answers, at=at)
+        if result.red_flag:
+            raise_alerts(db, catalog.alerts, patient_id, Observed(at=at or utcnow(), red_flag=True))
+        return result
 
 
 def clean_note(note: str) -> str:

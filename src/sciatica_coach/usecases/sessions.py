@@ -14,14 +14,16 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.adaptation import Advice, Change
+from sciatica_coach.domain.alerts import Observed
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
-from sciatica_coach.domain.engine.record import SessionRecord, rep_start
+from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord, rep_start
 from sciatica_coach.domain.engine.script import Phase, build_script
 from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.domain.symptoms import SymptomCheck
+from sciatica_coach.storage.alerts import raise_alerts
 from sciatica_coach.storage.checkins import record_exercise_check
-from sciatica_coach.storage.models import ExerciseSession
+from sciatica_coach.storage.models import ExerciseSession, utcnow
 from sciatica_coach.storage.plans import apply_adaptation, current_prescription
 from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.storage.sessions import active_session, create_session, get_session, save_progress
@@ -147,8 +149,11 @@ def answer_check(
         record_exercise_check(db, patient_id, row.id, flow.script[index].exercise_id, result.when, report)
         if result.when == "after":
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
-            _keep_changes(flow.record, flow.script[index].exercise_index, applied.changes)
+            exercise_index = flow.script[index].exercise_index
+            _keep_changes(flow.record, exercise_index, applied.changes)
             advice.append(applied.advice)
+            exercise = flow.record.exercises[exercise_index]
+            alerts_after_exercise(db, catalog, patient_id, exercise, applied.changes, applied.advice)
         return True
 
     view = _change(store, patient_id, session_id, act, gated=True)
@@ -158,6 +163,22 @@ def answer_check(
 def pain_limit(catalog: Catalog) -> int:
     """The red line: pain above it (the traffic light's acceptable_max) ends an exercise inside a session."""
     return catalog.rules.traffic_light.acceptable_max
+
+
+def alerts_after_exercise(
+    db: Session,
+    catalog: Catalog,
+    patient_id: int,
+    exercise: ExerciseRecord,
+    changes: Sequence[Change],
+    advice: Advice | None,
+    at: datetime | None = None,
+) -> None:
+    """The clinician's alerts after an exercise's check after (or a stop, with the pain given): leg pain, its rise
+    and spreading against the check before the same exercise, and any escalation of the rules (also used by the
+    simulator, with its own times)."""
+    seen = Observed(at=at or utcnow(), after=exercise.pain_after, before=exercise.pain_before)
+    raise_alerts(db, catalog.alerts, patient_id, seen.and_rules(changes, advice))
 
 
 def _keep_changes(record: SessionRecord, exercise_index: int, changes: Sequence[Change]) -> None:
@@ -195,7 +216,10 @@ def stop_for_pain(
             return False
         flow.stop_for_pain(report)
         save_progress(db, row, flow.position, flow.record)
-        advice.append(apply_adaptation(db, patient_id, catalog.library, catalog.rules).advice)
+        applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+        advice.append(applied.advice)
+        exercise = flow.record.exercises[_stopped_exercise(flow.record)]
+        alerts_after_exercise(db, catalog, patient_id, exercise, applied.changes, applied.advice)
         return True
 
     view = _change(store, patient_id, session_id, act, gated=False)
@@ -215,6 +239,12 @@ def save_camera_results(
             exercise = record.exercises[index]
             exercise.camera = merge_camera(exercise.camera, result)
         save_progress(db, row, row.position, record)
+
+
+def _stopped_exercise(record: SessionRecord) -> int:
+    """The exercise a stopped session was stopped in (the last one flagged), or the last one."""
+    flagged = [i for i, exercise in enumerate(record.exercises) if exercise.stopped_for_pain]
+    return flagged[-1] if flagged else len(record.exercises) - 1
 
 
 @dataclass(frozen=True)
@@ -261,4 +291,7 @@ def save_played(
         if check is not None and changes:
             _keep_changes(record, check[0].exercise_index, changes)
             save_progress(db, row, saved, record)
+        if (check is not None and check[1] == "after") or record.status == "stopped":
+            ended_at = check[0].exercise_index if check is not None else _stopped_exercise(record)
+            alerts_after_exercise(db, catalog, patient_id, record.exercises[ended_at], changes, None)
         return Saved(saved, tuple(c.reason for c in changes))

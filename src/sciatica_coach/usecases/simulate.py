@@ -2,7 +2,8 @@
 
 Each scenario runs in a throwaway SQLite database: the morning check-in goes through `checkins.morning_checkin`
 (with its safety questions), each session is saved with the storage functions the app uses and the rules run on it
-(`storage/plans.apply_adaptation`), all with the times of the scenario's days. So the web, the terminal and the
+(`storage/plans.apply_adaptation`) and the clinician's alerts are raised as the app raises them (the worker's
+inactivity check at each day's end), all with the times of the scenario's days. So the web, the terminal and the
 simulator cannot disagree about what a history leads to.
 """
 
@@ -15,20 +16,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from sciatica_coach.domain.adaptation import AdaptivePlan, Advice, advice_of, worst
 from sciatica_coach.domain.adaptation.scenario import Day, Done, Scenario, ScenarioError, level_at_least
+from sciatica_coach.domain.alerts import inactivity_alerts
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.cautions import CautionNote
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.accounts import last_activity
+from sciatica_coach.storage.alerts import raised_ids, save_alerts
 from sciatica_coach.storage.checkins import record_exercise_check
 from sciatica_coach.storage.db import make_engine
 from sciatica_coach.storage.migrate import upgrade
-from sciatica_coach.storage.models import PlanChange
+from sciatica_coach.storage.models import Alert, PlanChange
 from sciatica_coach.storage.plans import apply_adaptation, current_plan
 from sciatica_coach.storage.safety import cautioned, exercise_gate, open_locks, record_screening
 from sciatica_coach.storage.sessions import create_session
@@ -36,6 +40,7 @@ from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.checkins import lock_advice, morning_checkin
 from sciatica_coach.usecases.errors import Invalid
 from sciatica_coach.usecases.patients import local_patient_id
+from sciatica_coach.usecases.sessions import alerts_after_exercise
 
 MORNING_AT = time(8, 0)
 FIRST_SESSION_AT = time(10, 0)
@@ -55,15 +60,18 @@ class DayOutcome:
     changes: tuple[dict[str, str], ...]
     locked: bool
     not_done: tuple[str, ...] = field(default=())
+    alerts: tuple[dict[str, str], ...] = field(default=())  # the clinician's alerts the day raised
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: {date, plan, advice: {level, text}, changes: [{rule, exercise_id, reason}], locked}."""
+        """The JSON form: {date, plan, advice: {level, text}, changes: [{rule, exercise_id, reason}], locked,
+        alerts: [{alert, tier, reason}]}."""
         return {
             "date": self.day.isoformat(),
             "plan": self.plan,
             "advice": self.advice.to_dict(),
             "changes": list(self.changes),
             "locked": self.locked,
+            "alerts": list(self.alerts),
         }
 
 
@@ -84,16 +92,21 @@ def simulate(scenario: Scenario, catalog: Catalog) -> list[DayOutcome]:
                 answers = all_no("full", catalog.red_flags)
                 record_screening(db, patient_id, "full", answers, catalog.red_flags, cautions=scenario.cautions)
             return [
-                _replay_day(store, catalog, patient_id, scenario.start + timedelta(days=n), day, n)
+                _replay_day(store, catalog, patient_id, scenario.start + timedelta(days=n), day, n, scenario.start)
                 for n, day in enumerate(scenario.days)
             ]
         finally:
             engine.dispose()
 
 
-def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, day: Day, number: int) -> DayOutcome:
+def _replay_day(
+    store: Store, catalog: Catalog, patient_id: int, today: date, day: Day, number: int, started: date
+) -> DayOutcome:
     with store.read() as db:
         last_change = _last_change_id(db, patient_id)
+        last_alert = db.scalars(
+            select(func.coalesce(func.max(Alert.id), 0)).where(Alert.patient_id == patient_id)
+        ).one()
     advices: list[Advice | None] = []
     if day.morning is not None:
         morning = day.morning
@@ -120,10 +133,25 @@ def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, da
                 if exercise_gate(db, patient_id) is not None:
                     not_done.extend(part)
                     continue
-                start, skipped = _save_session(db, patient_id, catalog, part, start)
+                session_start = start
+                start, skipped, record = _save_session(db, patient_id, catalog, part, start)
                 not_done.extend(skipped)
-                advices.append(apply_adaptation(db, patient_id, catalog.library, catalog.rules).advice)
+                applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
+                advices.append(applied.advice)
+                for exercise in record.exercises if record is not None else ():
+                    if exercise.pain_after is not None or exercise.stopped_for_pain:
+                        alerts_after_exercise(
+                            db, catalog, patient_id, exercise, applied.changes, applied.advice, session_start
+                        )
         start += SESSION_GAP
+    with store.write(patient_id) as db:  # what the worker's hourly inactivity check would raise by the day's end
+        end_of_day = datetime.combine(today, time(23, 59), tzinfo=UTC)
+        began = datetime.combine(started, MORNING_AT, tzinfo=UTC)
+        active = last_activity(db, patient_id)
+        quiet = inactivity_alerts(
+            catalog.alerts, active, began, end_of_day, raised_ids(db, patient_id, active or began)
+        )
+        save_alerts(db, patient_id, quiet)
     with store.read() as db:
         plan = current_plan(db, patient_id, catalog.library)
         _, notes = cautioned(db, patient_id, plan.prescription, catalog.library)
@@ -131,6 +159,12 @@ def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, da
         advice = worst([lock_advice(db, patient_id), *advices]) if locked else worst(advices)
         if not advices and not locked:
             advice = advice_of(plan.notes, catalog.rules)
+        alerts = tuple(
+            {"alert": row.alert_id, "tier": row.tier, "reason": row.reason}
+            for row in db.scalars(
+                select(Alert).where(Alert.patient_id == patient_id, Alert.id > last_alert).order_by(Alert.id)
+            )
+        )
         changes = tuple(
             {"rule": row.rule_id, "exercise_id": row.exercise_id or "", "reason": row.reason}
             for row in db.scalars(
@@ -139,7 +173,7 @@ def _replay_day(store: Store, catalog: Catalog, patient_id: int, today: date, da
                 .order_by(PlanChange.id)
             )
         )
-    return DayOutcome(today, plan_statuses(plan, notes), advice, changes, locked, tuple(not_done))
+    return DayOutcome(today, plan_statuses(plan, notes), advice, changes, locked, tuple(not_done), alerts)
 
 
 def plan_statuses(plan: AdaptivePlan, notes: Sequence[CautionNote] = ()) -> dict[str, dict[str, Any]]:
@@ -179,9 +213,10 @@ def _split_at_stops(session: dict[str, Done]) -> list[dict[str, Done]]:
 
 def _save_session(
     db: DbSession, patient_id: int, catalog: Catalog, part: dict[str, Done], start: datetime
-) -> tuple[datetime, list[str]]:
+) -> tuple[datetime, list[str], SessionRecord | None]:
     """Save one session of today's prescription as the player would have: a check before and after each exercise
-    done, the others skipped; returns when it ended and the exercises asked for that are not in the plan."""
+    done, the others skipped; returns when it ended, the exercises asked for that are not in the plan and the
+    session's record (None when nothing of it was in the plan)."""
     # As a session starts in the app: today's plan with the person's cautions applied.
     prescription, _ = cautioned(
         db, patient_id, current_plan(db, patient_id, catalog.library).prescription, catalog.library
@@ -189,7 +224,7 @@ def _save_session(
     planned = {item.exercise_id for item in prescription.items}
     skipped = [exercise_id for exercise_id in part if exercise_id not in planned]
     if not planned & set(part):
-        return start, skipped
+        return start, skipped, None
     script = build_script(prescription, catalog.library)
     row = create_session(db, patient_id, prescription, script, source=SIMULATED)
     record = SessionRecord.start(prescription)
@@ -224,7 +259,7 @@ def _save_session(
     row.started_at = start
     row.updated_at = row.finished_at = at
     db.flush()
-    return at + timedelta(minutes=10), skipped
+    return at + timedelta(minutes=10), skipped, record
 
 
 def check_expectations(scenario: Scenario, days: list[DayOutcome]) -> list[str]:

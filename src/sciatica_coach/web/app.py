@@ -25,6 +25,7 @@ from sciatica_coach.web import auth, errors, openapi, security
 from sciatica_coach.web.deps import require_patient
 from sciatica_coach.web.routes import (
     accounts,
+    alerts,
     camera,
     checkins,
     clinic,
@@ -93,4 +94,5 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
         app.include_router(clinic_patient.router)
         app.include_router(clinic_prescription.router)
         app.include_router(messages.router, dependencies=patient_only)
+        app.include_router(alerts.router)
     return app

@@ -14,7 +14,7 @@ from sciatica_coach.domain.adaptation import OfferError
 from sciatica_coach.domain.checkins import CheckinError
 from sciatica_coach.domain.engine.flow import FlowError
 from sciatica_coach.domain.prescribing import PlanMovedOn
-from sciatica_coach.usecases.errors import Gated, Invalid, MovedOn, NotFound
+from sciatica_coach.usecases.errors import AlreadyDone, Gated, Invalid, MovedOn, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MovedOn)
     async def _moved_on(request: Request, exc: MovedOn) -> Response:
         return error_response(request, 409, "This session moved on", exc.message)
+
+    @app.exception_handler(AlreadyDone)
+    async def _already_done(request: Request, exc: AlreadyDone) -> Response:
+        return error_response(request, 409, "Done already", exc.message)
 
     @app.exception_handler(FlowError)
     async def _flow(request: Request, exc: FlowError) -> Response:

@@ -10,14 +10,19 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from sciatica_coach.domain.adaptation import advice_of, worst
+from sciatica_coach.domain.alerts import TIER_LABELS
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.dashboard import SHOWS, SORT_KEYS, WINDOW_DAYS, Row, Show, SortKey, arrange, build_row
 from sciatica_coach.domain.symptoms import REACH_LABELS
 from sciatica_coach.storage.accounts import clinician_patients, last_activity
+from sciatica_coach.storage.alerts import open_alerts
 from sciatica_coach.storage.messages import unread_from_patients
+from sciatica_coach.storage.plans import current_plan
 from sciatica_coach.storage.progress import load_progress
 from sciatica_coach.storage.safety import open_locks
 from sciatica_coach.usecases.accounts import Account, make_invite
+from sciatica_coach.usecases.checkins import lock_advice
 from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import CatalogDep, ReadDep, StoreDep, TemplatesDep
 
@@ -31,12 +36,23 @@ SORT_LABELS = {
     "back": "Back pain",
     "sbi": "SBI",
     "locks": "Open red flags",
+    "advice": "Today's advice",
+    "alerts": "Open alerts",
 }
 SHOW_LABELS = {
     "all": "Everyone",
     "locked": "Open red flags",
     "inactive": "No activity for 2 days or more",
     "worse": "Pain rose at the latest check-in",
+    "alerts": "Open alerts",
+    "critical": "Open critical alerts",
+}
+ADVICE_LABELS = {
+    "continue": "Carry on",
+    "ease-off": "Ease off",
+    "contact-clinician": "Contact clinician",
+    "urgent": "Urgent",
+    "emergency": "Emergency",
 }
 
 
@@ -46,11 +62,11 @@ def rows_for(db: Session, clinician_id: int, catalog: Catalog, today: datetime) 
     for user, patient in clinician_patients(db, clinician_id):
         progress = load_progress(db, patient.id, catalog.library, today.date(), WINDOW_DAYS, catalog.rules)
         locks = [lock.level for lock in open_locks(db, patient.id)]
-        rows.append(
-            build_row(
-                patient.id, user.display_name or patient.display_name, progress, last_activity(db, patient.id), locks
-            )
-        )
+        plan = current_plan(db, patient.id, catalog.library)
+        advice = worst([lock_advice(db, patient.id), advice_of(plan.notes, catalog.rules)]).level
+        alerts = [(alert.id, alert.tier) for alert in open_alerts(db, patient.id)]
+        name = user.display_name or patient.display_name
+        rows.append(build_row(patient.id, name, progress, last_activity(db, patient.id), locks, advice, alerts))
     return rows
 
 
@@ -73,6 +89,8 @@ def _context(
         "show_labels": SHOW_LABELS,
         "reach_labels": REACH_LABELS,
         "unread": unread_from_patients(db, [row.patient_id for row in rows]),
+        "advice_labels": ADVICE_LABELS,
+        "tier_labels": TIER_LABELS,
         "nav": "clinic",
     }
 

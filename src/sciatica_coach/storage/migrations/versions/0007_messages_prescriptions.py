@@ -1,7 +1,7 @@
 """clinic mode: messages between a patient and their clinician, and the clinician's prescription versions
 
 Revision ID: 0007_messages_prescriptions
-Revises: 0005_accounts
+Revises: 0006_alerts
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_messages_prescriptions"
-down_revision = "0005_accounts"
+down_revision = "0006_alerts"
 branch_labels = None
 depends_on = None
 
