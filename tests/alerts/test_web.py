@@ -64,7 +64,7 @@ def test_the_alert_page_acknowledges_with_a_note_and_keeps_the_history(clinic_ap
 
 
 def _rows(html: str) -> list[str]:
-    return re.findall(r'<th scope="row">([^<]+)</th>', html)
+    return re.findall(r'<th scope="row"><a href="/clinic/patients/\d+">([^<]+)</a></th>', html)
 
 
 def test_the_dashboard_shows_advice_and_open_alerts_sorted_and_filtered(clinic_app: FastAPI, clinic: Clinic) -> None:
@@ -74,7 +74,7 @@ def test_the_dashboard_shows_advice_and_open_alerts_sorted_and_filtered(clinic_a
     with TestClient(clinic_app) as web:
         sign_in(web, clinic.clinician.email)
         html = web.get("/clinic").text
-        sam = html[html.index('<th scope="row">Sam Two</th>') :]
+        sam = html[html.index(f'<a href="/clinic/patients/{clinic.other_patient.patient_id}">Sam Two</a>') :]
         sam = sam[: sam.index("</tr>")]
         assert f'href="/clinic/alerts/{red}"' in sam and "Critical</span> 2 open" in sam
         assert 'class="advice advice-continue">Carry on' in sam
