@@ -12,6 +12,7 @@ inserts that return ids) runs as before.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ def send_later(db: Session, statement: Executable, params: Mapping[str, Any] | S
     """Execute a statement whose result is not needed; on PostgreSQL it waits for the next round trip."""
     conn = db.connection()
     raw: Any = conn.connection.driver_connection
-    if not _pipelines(conn, raw):
+    if not _pipelines(conn):
         conn.execute(statement, params)
         return
     if _OPEN not in conn.info:
@@ -64,9 +65,13 @@ def install(engine: Engine) -> None:
                 pipe.__exit__(None, None, None)
 
 
-def _pipelines(conn: Connection, raw: Any) -> bool:
-    if conn.dialect.driver != "psycopg":
-        return False
+def _pipelines(conn: Connection) -> bool:
+    return conn.dialect.driver == "psycopg" and _libpq_pipelines()
+
+
+@functools.cache
+def _libpq_pipelines() -> bool:
+    """Whether psycopg's libpq can run a pipeline (asked once: `send_later` is on the hot write path)."""
     import psycopg
 
     return bool(psycopg.Pipeline.is_supported())
