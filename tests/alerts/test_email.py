@@ -108,8 +108,10 @@ def test_a_red_flag_check_in_emails_the_clinician_a_link_only(
         with app.state.session_factory() as db:
             done = [tuple(job) for job in db.execute(JOBS)]
             assert done[:2] == [("sciatica_coach.email_alert", "succeeded")] * 2
-            # The worker also deferred and ran its periodic inactivity check (everyone joined just now: no alert).
-            assert done[2:] == [("sciatica_coach.inactivity", "succeeded")]
+            # The hourly inactivity check (at 7 past) is deferred only when the worker starts within procrastinate's
+            # catch-up window of that time, so whether it ran depends on the clock; when it ran, it succeeded and
+            # raised nothing (everyone joined just now).
+            assert set(done[2:]) <= {("sciatica_coach.inactivity", "succeeded")}
             assert db.scalar(select(func.count()).select_from(Alert)) == 2
     finally:
         app.state.engine.dispose()
