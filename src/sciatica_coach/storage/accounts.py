@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.storage.models import CheckIn, ExerciseSession, Invite, Patient, User
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import CheckIn, ExerciseSession, Invite, Patient, User, as_utc
 
 
 def user_by_email(db: Session, email: str) -> User | None:

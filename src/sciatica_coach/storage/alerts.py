@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.alerts import EMAILED_TIERS, AlertBook, Observed, Raised, alerts_for
 from sciatica_coach.storage.jobs import defer_alert_email, emails_jobs
-from sciatica_coach.storage.models import Alert, Patient, User
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import Alert, Patient, User, as_utc
 
 HISTORY_LIMIT = 50
 

@@ -15,13 +15,13 @@ a patient's rows holds that patient's lock.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from sciatica_coach.storage.models import Patient, PlanState, SafetyLock, Screening, table_of
+from sciatica_coach.storage.models import Patient, PlanState, SafetyLock, Screening, as_utc, table_of
 
 HELD = "sciatica_held"
 SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
@@ -96,7 +96,7 @@ def lock_patient(db: Session, patient_id: int) -> None:
             cursor = raw.cursor()
             cursor.execute(facts_sql, params)
         plan, screened, locked = cursor.fetchone()
-    keep(db, patient_id, plan=plan, screened=_utc(screened), locked=bool(locked))
+    keep(db, patient_id, plan=plan, screened=as_utc(screened) if screened is not None else None, locked=bool(locked))
 
 
 _COMPILED: dict[str, tuple[str, str]] = {}
@@ -111,9 +111,3 @@ def _compiled(conn: Connection) -> tuple[str, str]:
             str(_FACTS.compile(dialect=conn.dialect)),
         )
     return _COMPILED[name]
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

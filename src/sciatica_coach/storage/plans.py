@@ -47,7 +47,16 @@ from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.checkins import checkin_symptoms
 from sciatica_coach.storage.held import held, keep
-from sciatica_coach.storage.models import AuditEntry, CheckIn, ExerciseSession, PlanChange, PlanState, table_of, utcnow
+from sciatica_coach.storage.models import (
+    AuditEntry,
+    CheckIn,
+    ExerciseSession,
+    PlanChange,
+    PlanState,
+    as_utc,
+    table_of,
+    utcnow,
+)
 from sciatica_coach.storage.pipeline import send_later
 
 ACTOR_RULES = "rules"
@@ -83,11 +92,6 @@ class Cursor:
         if self.at is not None and at == self.at:
             return Cursor(at, (*self.keys, key))
         return Cursor(at, (key,))
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 _STATE = table_of(PlanState)

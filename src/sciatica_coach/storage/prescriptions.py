@@ -15,8 +15,7 @@ from sciatica_coach.domain.clock import local_day
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 from sciatica_coach.domain.prescribing import CLINICIAN_RULE, DECIDABLE
 from sciatica_coach.storage.checkins import todays_morning
-from sciatica_coach.storage.models import CheckIn, PlanChange, PrescriptionVersion, utcnow
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import CheckIn, PlanChange, PrescriptionVersion, as_utc, utcnow
 
 
 def next_version(db: Session, patient_id: int) -> int:

@@ -22,8 +22,8 @@ from sciatica_coach.domain.progress import (
 )
 from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.checkins import CheckinRow, checkin_symptoms, checkin_window
-from sciatica_coach.storage.models import ExerciseSession
-from sciatica_coach.storage.plans import as_utc, current_prescription
+from sciatica_coach.storage.models import ExerciseSession, as_utc
+from sciatica_coach.storage.plans import current_prescription
 
 
 def _day(moment: datetime) -> date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import insert, select
@@ -15,7 +15,7 @@ from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate, load_red_flags
 from sciatica_coach.storage.held import LAST_SCREENED, LOCK_OPEN, SCREENING_FORMS, forget, held, keep
-from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, table_of, utcnow
+from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, as_utc, table_of, utcnow
 from sciatica_coach.storage.pipeline import send_later
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
@@ -42,11 +42,6 @@ class Gate:
     url: str
     urgent: bool = False
     kind: GateKind = "lock"
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 _INSERT_SCREENING = insert(table_of(Screening))
@@ -154,13 +149,13 @@ def last_screened_at(db: Session, patient_id: int) -> datetime | None:
     if found is not None:
         return found.screened
     moment = db.connection().execute(_LAST_SCREENED, {"patient_id": patient_id}).scalar()
-    return _utc(moment) if moment is not None else None
+    return as_utc(moment) if moment is not None else None
 
 
 def recheck_due(db: Session, patient_id: int, now: datetime | None = None) -> bool:
     """Whether the short re-screen is due at `now`: the last screening is more than 24 hours old (or there is none)."""
     last = last_screened_at(db, patient_id)
-    return last is None or _utc(now or utcnow()) - last > RECHECK_AFTER
+    return last is None or as_utc(now or utcnow()) - last > RECHECK_AFTER
 
 
 def latest_cautions(db: Session, patient_id: int) -> dict[str, bool]:

@@ -20,8 +20,7 @@ from sciatica_coach.storage.alerts import (
     raised_ids,
     save_alerts,
 )
-from sciatica_coach.storage.models import Alert, User, utcnow
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import Alert, User, as_utc, utcnow
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.accounts import Account
 from sciatica_coach.usecases.errors import AlreadyDone, Invalid, NotFound

@@ -10,8 +10,7 @@ from sciatica_coach.domain.adaptation import AdaptivePlan, Change
 from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
 from sciatica_coach.domain.wording import CHANGE_WORDS, named_dose, prescribed
-from sciatica_coach.storage.models import PlanChange
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import PlanChange, as_utc
 
 AnyItem = PrescribedExercise | dict[str, Any] | None
 

@@ -12,8 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.alerts import TIER_LABELS
-from sciatica_coach.storage.models import Alert
-from sciatica_coach.storage.plans import as_utc
+from sciatica_coach.storage.models import Alert, as_utc
 from sciatica_coach.storage.safety import NOTE_MAX_CHARS
 from sciatica_coach.usecases.alerts import acknowledge_alert, view_alert
 from sciatica_coach.web.auth import ClinicianDep
