@@ -12,7 +12,6 @@ inserts that return ids) runs as before.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,13 +22,14 @@ from sqlalchemy.sql import Executable
 
 _OPEN = "sciatica_pipeline"  # the connection's open psycopg pipeline, while statements wait in it
 _QUEUEING = "sciatica_queueing"  # set while `send_later` itself executes
+_CAN_PIPELINE = "sciatica_can_pipeline"  # whether the connection's libpq runs pipelines
 
 
 def send_later(db: Session, statement: Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
     """Execute a statement whose result is not needed; on PostgreSQL it waits for the next round trip."""
     conn = db.connection()
     raw: Any = conn.connection.driver_connection
-    if not _pipelines(conn):
+    if not conn.info.get(_CAN_PIPELINE):  # set when the connection opened (`install`); never on SQLite
         conn.execute(statement, params)
         return
     if _OPEN not in conn.info:
@@ -45,6 +45,12 @@ def send_later(db: Session, statement: Executable, params: Mapping[str, Any] | S
 
 def install(engine: Engine) -> None:
     """Send the queue before any other statement, and with the COMMIT; drop it on a rollback (PostgreSQL engines)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(_dbapi_connection: Any, record: Any) -> None:
+        import psycopg
+
+        record.info[_CAN_PIPELINE] = bool(psycopg.Pipeline.is_supported())
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Connection, _cursor: Any, _statement: str, _params: Any, _context: Any, _many: bool) -> None:
@@ -63,18 +69,6 @@ def install(engine: Engine) -> None:
             # The transaction is being rolled back: its queued writes go with it, and so do their errors.
             with contextlib.suppress(Exception):
                 pipe.__exit__(None, None, None)
-
-
-def _pipelines(conn: Connection) -> bool:
-    return conn.dialect.driver == "psycopg" and _libpq_pipelines()
-
-
-@functools.cache
-def _libpq_pipelines() -> bool:
-    """Whether psycopg's libpq can run a pipeline (asked once: `send_later` is on the hot write path)."""
-    import psycopg
-
-    return bool(psycopg.Pipeline.is_supported())
 
 
 def _send(conn: Connection, *, commit: bool = False) -> None:
