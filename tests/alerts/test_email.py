@@ -5,19 +5,16 @@ worker refuses to start, saying why."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
+from alerts.inbox import Inbox, body_of, smtp_inbox
 from helpers import MORNING_OK, clinic_settings, fresh_database, sign_in
 from sciatica_coach.cli.main import app as cli_app
 from sciatica_coach.domain.alerts import Raised
@@ -31,33 +28,10 @@ from web.clinic_world import make_clinic
 JOBS = text("SELECT task_name, status FROM procrastinate.procrastinate_jobs ORDER BY id")
 
 
-class Inbox:
-    """An aiosmtpd handler keeping every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler, port = Inbox(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with smtp_inbox() as found:
+        yield found
 
 
 @pytest.fixture
@@ -121,7 +95,7 @@ def test_a_red_flag_check_in_emails_the_clinician_a_link_only(
     for recipients, message in handler.messages:
         assert recipients == ["lee@clinic.test"]  # Pat's clinician, Dr Lee
         assert message["From"] == "alerts@clinic.test"
-        words = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        words = body_of(message)
         links.extend(line.split(": ", 1)[1] for line in words.splitlines() if "/clinic/alerts/" in line)
         for secret in ("Pat One", "pat@example.org", "pain", "8", "red flag", "warning", "urine", "critical", "numb"):
             assert secret.lower() not in (words + message["Subject"]).lower(), secret

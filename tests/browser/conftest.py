@@ -59,8 +59,11 @@ class LiveServer:
             self.process.kill()
 
 
-def start_server(tmp_path: Path, database_url: str, clock_speed: float = 1.0) -> LiveServer:
-    """Start the server against `database_url` and wait until it answers."""
+def start_server(
+    tmp_path: Path, database_url: str, clock_speed: float = 1.0, env: dict[str, str] | None = None
+) -> LiveServer:
+    """Start the server against `database_url` (with any extra environment, e.g. clinic mode) and wait until it
+    answers."""
     port = free_port()
     log_path = tmp_path / f"server-{port}.log"
     env = {
@@ -68,6 +71,7 @@ def start_server(tmp_path: Path, database_url: str, clock_speed: float = 1.0) ->
         "DATABASE_URL": database_url,
         "SCIATICA_CLOCK_SPEED": str(clock_speed),
         "SCIATICA_SPEECH": "true",
+        **(env or {}),
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
