@@ -199,6 +199,48 @@ def test_a_right_password_clears_the_account_count(web: TestClient, clinician: i
     assert sign_in(web, EMAIL).status_code == 303
 
 
+NEW_PASSWORD = "a new and longer passphrase"
+
+
+def _change(web: TestClient, current: str, new: str, confirm: str | None = None) -> object:
+    form = {"current": current, "password": new, "confirm": new if confirm is None else confirm}
+    return web.post("/account/password", data=form, follow_redirects=False)
+
+
+def test_a_password_change_keeps_this_device_and_signs_out_the_others(clinic_app: FastAPI, clinician: int) -> None:
+    with TestClient(clinic_app) as here, TestClient(clinic_app) as laptop:
+        sign_in(here, EMAIL)
+        sign_in(laptop, EMAIL)
+        answer = _change(here, PASSWORD, NEW_PASSWORD)
+        assert answer.status_code == 303 and answer.headers["location"] == "/account?changed=true"  # type: ignore[attr-defined]
+        assert "Your password was changed" in here.get("/account?changed=true").text
+        assert here.get("/clinic").status_code == 200  # this device stays signed in
+        gone = laptop.get("/clinic", follow_redirects=False)  # the other one was signed in with the old password
+        assert gone.status_code == 303 and gone.headers["location"].startswith("/signin")
+    with TestClient(clinic_app) as web:
+        assert sign_in(web, EMAIL).status_code == 401  # the old password no longer works
+        assert sign_in(web, EMAIL, NEW_PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "field"),
+    [
+        ("not my password at all", NEW_PASSWORD, None, "That is not your current password."),
+        (PASSWORD, "too short", None, "12"),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", "The two new passwords are not the same."),
+    ],
+)
+def test_a_refused_password_change_says_why_and_changes_nothing(
+    web: TestClient, clinician: int, current: str, new: str, confirm: str | None, field: str
+) -> None:
+    sign_in(web, EMAIL)
+    answer = _change(web, current, new, confirm)
+    assert answer.status_code == 422 and field in answer.text  # type: ignore[attr-defined]
+    assert web.get("/clinic").status_code == 200  # still signed in
+    with TestClient(web.app) as fresh:
+        assert sign_in(fresh, EMAIL).status_code == 303  # the password is as it was
+
+
 def test_personal_mode_has_no_sign_in(client: TestClient) -> None:
     assert client.get("/signin").status_code == 404
     assert client.get("/clinic").status_code == 404

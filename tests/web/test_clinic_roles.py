@@ -56,6 +56,7 @@ OTHER_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/signin"): dict.fromkeys(ROLES, 422),  # no form sent: nobody is signed in or out by it
     ("POST", "/signout"): dict.fromkeys(ROLES, 303),
     ("GET", "/account"): {"anonymous": 303, **dict.fromkeys(ROLES[1:], 200)},
+    ("POST", "/account/password"): {"anonymous": 401, **dict.fromkeys(ROLES[1:], 422)},  # no form: nothing changed
     # An alert about `patient` (Dr Lee's): another clinician's asking is a 404, never told apart from a missing one.
     # The page's form acknowledges it first (routes are asked in the order they are registered), so the JSON
     # acknowledgement that follows is told it was done already.

@@ -47,11 +47,19 @@ class Account:
     display_name: str
     patient_id: int | None
     clinician_id: int | None
+    # Changes with the password: a session cookie carrying another stamp (signed in before a change) is signed out.
+    stamp: str = ""
+
+
+def password_stamp(password_hash: str) -> str:
+    """A short fingerprint of the stored hash (not the hash: the cookie can be read by its holder)."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
 
 
 def _account(user: User) -> Account:
     role: Role = user.role  # type: ignore[assignment]  # the column only ever holds a Role
-    return Account(user.id, user.email, role, user.display_name, user.patient_id, user.clinician_id)
+    stamp = password_stamp(user.password_hash)
+    return Account(user.id, user.email, role, user.display_name, user.patient_id, user.clinician_id, stamp)
 
 
 def token_hash(token: str) -> str:
@@ -164,6 +172,22 @@ def authenticate(store: Store, email: str, password: str) -> Account | None:
             return None
         if not HASHER.verify(password, user.password_hash):
             return None
+        return _account(user)
+
+
+def change_password(store: Store, user_id: int, current: str, new: str) -> Account:
+    """Replace the account's password after checking the current one; every other signed-in device is signed out
+    (its cookie's stamp no longer matches). Invalid names the field: `current` wrong, `password` too short or long."""
+    if (problem := password_problem(new)) is not None:
+        raise Invalid({"password": problem})
+    with store.write() as db:
+        user = user_by_id(db, user_id)
+        if user is None:
+            raise NotFound("This account no longer exists.")
+        if len(current) > 1024 or not HASHER.verify(current, user.password_hash):
+            raise Invalid({"current": "That is not your current password."})
+        user.password_hash = HASHER.hash(new)
+        db.flush()
         return _account(user)
 
 

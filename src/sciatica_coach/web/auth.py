@@ -1,8 +1,9 @@
 """Clinic mode in the web app: the signed session cookie, who is signed in, and the role each route needs.
 
 The cookie is Starlette's `SessionMiddleware` (itsdangerous, signed with `Settings.secret_key`; HttpOnly,
-SameSite=Lax, Secure when `cookie_secure`), holding only the account id. A cookie whose signature does not match
-is ignored, so that request is anonymous. In personal mode (local) none of this is installed and `PatientId` stays
+SameSite=Lax, Secure when `cookie_secure`), holding only the account id and the password's stamp (a fingerprint that
+changes with the password, so changing it signs out every other device). A cookie whose signature or stamp does not
+match is ignored, so that request is anonymous. In personal mode (local) none of this is installed and `PatientId` stays
 the local profile.
 """
 
@@ -58,12 +59,23 @@ def session_user_id(connection: HTTPConnection) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def start_session(request: Request, who: Account) -> None:
+    """A fresh session for `who` (anything in the old one is dropped)."""
+    request.session.clear()
+    request.session["uid"] = who.id
+    request.session["stamp"] = who.stamp
+
+
 async def signed_in(connection: HTTPConnection) -> Account | None:
-    """The signed-in account (None when anonymous, in personal mode, or when the account no longer exists)."""
+    """The signed-in account (None when anonymous, in personal mode, when the account no longer exists, or when its
+    password changed since this cookie was given)."""
     user_id = session_user_id(connection)
     if user_id is None:
         return None
-    return await run_in_threadpool(account, connection.app.state.store, user_id)
+    who = await run_in_threadpool(account, connection.app.state.store, user_id)
+    if who is None or connection.session.get("stamp") != who.stamp:
+        return None
+    return who
 
 
 async def _current(request: Request) -> Account | None:
@@ -71,6 +83,15 @@ async def _current(request: Request) -> Account | None:
 
 
 CurrentAccount = Annotated[Account | None, Depends(_current)]
+
+
+async def _signed_in_only(who: CurrentAccount) -> Account:
+    if who is None:
+        raise SignInRequired
+    return who
+
+
+SignedInDep = Annotated[Account, Depends(_signed_in_only)]
 
 
 async def _clinician(who: CurrentAccount) -> Account:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from sciatica_coach.domain.accounts import PASSWORD_MAX, PASSWORD_MIN, SignInLimiter, normalize_email
 from sciatica_coach.usecases import accounts as use
 from sciatica_coach.usecases.errors import Invalid, NotFound
-from sciatica_coach.web.auth import CurrentAccount
+from sciatica_coach.web.auth import CurrentAccount, SignedInDep, start_session
 from sciatica_coach.web.deps import StoreDep, TemplatesDep
 
 router = APIRouter()
@@ -79,8 +79,7 @@ async def signin(
         limiter.failed(account_key, address, time.monotonic())
         return _page(templates, request, "accounts/signin.html", {**context, "error": WRONG}, status=401)
     limiter.succeeded(account_key)
-    request.session.clear()
-    request.session["uid"] = who.id
+    start_session(request, who)
     return RedirectResponse(_next(next, HOME[who.role]), status_code=303)
 
 
@@ -92,11 +91,36 @@ def signout(request: Request) -> RedirectResponse:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, who: CurrentAccount, templates: TemplatesDep) -> Response:
-    """Who is signed in, with the way out."""
+def account_page(request: Request, who: CurrentAccount, templates: TemplatesDep, changed: bool = False) -> Response:
+    """Who is signed in, the way out, and changing the password."""
     if who is None:
         return RedirectResponse("/signin?next=/account", status_code=303)
-    return _page(templates, request, "accounts/account.html", {"who": who})
+    return _page(templates, request, "accounts/account.html", {"who": who, "changed": changed})
+
+
+@router.post("/account/password", response_model=None)
+async def change_password(
+    request: Request,
+    who: SignedInDep,
+    store: StoreDep,
+    templates: TemplatesDep,
+    current: Text,
+    password: Text,
+    confirm: Text,
+) -> Response:
+    """A new password (the current one checked first); this device stays signed in, every other one is signed out."""
+    problems = {"confirm": "The two new passwords are not the same."} if password != confirm else {}
+    if not problems:
+        try:
+            who = await run_in_threadpool(use.change_password, store, who.id, current, password)
+        except NotFound as exc:
+            raise HTTPException(404, exc.message) from None
+        except Invalid as exc:
+            problems = exc.problems
+    if problems:
+        return _page(templates, request, "accounts/account.html", {"who": who, "problems": problems}, status=422)
+    start_session(request, who)
+    return RedirectResponse("/account?changed=true", status_code=303)
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
@@ -131,6 +155,5 @@ async def accept_invite(
         raise HTTPException(404, exc.message) from None
     except Invalid as exc:
         return _page(templates, request, "accounts/invite.html", {**context, "problems": exc.problems}, status=422)
-    request.session.clear()
-    request.session["uid"] = who.id
+    start_session(request, who)
     return RedirectResponse("/screening", status_code=303)
