@@ -1,0 +1,110 @@
+"""What every page gets right in a real Chromium: nothing 404s (the favicon included), links meet WCAG AA contrast
+on the backgrounds they sit on, no page is wider than a 320 px screen, a wrapped legend stays inside its box, and
+the leg map's answers are in reading order (all of the left leg's, then the right leg's), so the keyboard records
+the leg that was meant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from browser.conftest import LiveServer, watch_csp
+
+pytestmark = pytest.mark.browser
+
+PAGES = (
+    "/",
+    "/learn",
+    "/exercises",
+    "/exercises/nerve-glide",
+    "/checkin",
+    "/checkin/sbi",
+    "/plan",
+    "/progress",
+    "/history",
+    "/screening",
+)
+
+# WCAG 2 contrast ratio of the computed colour of every visible link against the first opaque background behind it.
+CONTRAST = """() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll('a')].filter((a) => a.checkVisibility()).map((a) => {
+    const [l1, l2] = [lum(rgb(getComputedStyle(a).color).slice(0, 3)), lum(behind(a))];
+    return [a.textContent.trim().slice(0, 30), (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)];
+  });
+}"""
+
+
+@pytest.fixture
+def narrow(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 320, "height": 720})
+    try:
+        page = context.new_page()
+        violations = watch_csp(page)
+        yield page
+    finally:
+        context.close()
+    assert not violations, violations
+
+
+def test_pages_load_everything_meet_contrast_and_fit_320_px(
+    narrow: Page, live_server: LiveServer, cleared: int
+) -> None:
+    missing: list[str] = []
+    narrow.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    for path in PAGES:
+        narrow.goto(live_server.url + path)
+        narrow.wait_for_load_state("load")
+        width = narrow.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide in a 320 px viewport"
+        low = [(text, round(ratio, 2)) for text, ratio in narrow.evaluate(CONTRAST) if ratio < 4.5]
+        assert not low, f"{path}: links below 4.5:1 contrast: {low}"
+    assert not missing, f"requests that failed: {missing}"
+
+
+def test_a_wrapped_legend_stays_inside_its_box(narrow: Page, live_server: LiveServer, cleared: int) -> None:
+    narrow.goto(live_server.url + "/checkin")
+    boxes = narrow.eval_on_selector_all(
+        "fieldset.yes-no",
+        "els => els.filter(f => f.checkVisibility()).map(f => [f.getBoundingClientRect().top,"
+        " ...(({top, height}) => [top, height])(f.querySelector('legend').getBoundingClientRect())])",
+    )
+    assert boxes
+    for fieldset_top, legend_top, _ in boxes:
+        assert legend_top > fieldset_top, "the legend sits across the fieldset's top border"
+    assert any(height > 30 for _, _, height in boxes), "no legend wrapped at 320 px: the check proves nothing"
+
+
+def test_the_leg_map_is_answered_one_leg_at_a_time_by_keyboard(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    page.goto(live_server.url + "/checkin")
+    order = page.eval_on_selector_all("input[name$='_reach']", "els => els.map(e => e.name + ':' + e.value)")
+    assert order == [f"left_reach:{v}" for v in ("none", "buttock", "thigh", "below-knee", "foot")] + [
+        f"right_reach:{v}" for v in ("none", "buttock", "thigh", "below-knee", "foot")
+    ]
+    left, right = (
+        page.locator(f"input[name='{leg}_reach'][value='thigh']").bounding_box() for leg in ("left", "right")
+    )
+    assert left is not None and right is not None
+    assert abs(left["y"] - right["y"]) < 2 and left["x"] < right["x"]  # still a map: the legs side by side
+    page.locator("input[name='left_reach'][value='none']").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # two levels further down the same leg
+    page.keyboard.press("Tab")  # on to the right leg
+    page.keyboard.press("Space")
+    checked = page.eval_on_selector_all("input[name$='_reach']:checked", "els => els.map(e => e.name + ':' + e.value)")
+    assert checked == ["left_reach:thigh", "right_reach:none"]
