@@ -1,10 +1,14 @@
 """Writes sent later (storage/pipeline.py): seen by the next read, saved by the commit, gone with a rollback, and a
-failing one fails its transaction with a clear database error, on SQLite and PostgreSQL."""
+failing one fails its transaction with a clear database error, on SQLite and PostgreSQL; on PostgreSQL the writes
+and the read after them go to the server in one round trip."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi import FastAPI
+from psycopg import pq
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 
@@ -56,3 +60,36 @@ def test_a_failing_write_sent_later_fails_the_transaction(app: FastAPI, screened
     with store.write(screened) as db:
         send_later(db, AUDIT, _row(screened, "after"))
     assert _count(store, "after") == 1
+
+
+def test_a_failing_write_sent_later_fails_the_read_that_follows_it(app: FastAPI, screened: int) -> None:
+    store: Store = app.state.store
+    with pytest.raises(DBAPIError) as failed, store.write(screened) as db:
+        send_later(db, AUDIT, _row(999_999, "no-such-patient"))
+        db.scalar(select(func.count()).select_from(table_of(AuditEntry)))  # goes out with it, and fails with it
+    assert "999999" not in str(failed.value)
+    with store.write(screened) as db:
+        send_later(db, AUDIT, _row(screened, "after"))
+    assert _count(store, "after") == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_queued_writes_and_the_read_after_them_take_one_round_trip(app: FastAPI, screened: int, tmp_path: Path) -> None:
+    """Counted in libpq's own protocol trace: one Sync (the client waits for the server) for 3 writes and a read."""
+    store: Store = app.state.store
+    trace = tmp_path / "libpq.trace"
+    with store.write(screened) as db:
+        pgconn = db.connection().connection.driver_connection.pgconn  # type: ignore[union-attr]
+        with trace.open("w") as out:
+            pgconn.trace(out.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            try:
+                send_later(db, AUDIT, _row(screened, "one"))
+                send_later(db, AUDIT, [_row(screened, "two"), _row(screened, "two")])
+                seen = db.scalar(select(func.count()).where(table_of(AuditEntry).c.action.in_(("one", "two"))))
+            finally:
+                pgconn.untrace()
+        assert seen == 3
+    syncs = [line for line in trace.read_text().splitlines() if line.startswith("F") and "Sync" in line]
+    assert len(syncs) == 1, trace.read_text()

@@ -2,8 +2,9 @@
 
 A check-in's last writes (the corrected row, the plan row, the plan changes and their audit rows) need nothing back
 from the server. `send_later` runs such a statement at once on SQLite; on PostgreSQL it queues the statement in the
-connection's pipeline. The queue goes out in order, in one round trip, just before the next statement that needs an
-answer runs (so that statement sees every queued write), or together with the COMMIT. A queued statement that fails
+connection's pipeline. The queue goes out in order, in one round trip, together with the next statement that needs
+an answer (that statement joins the queue, after the writes, so it sees every one of them, and its answer comes back
+in the same round trip), or together with the COMMIT. A queued statement that fails
 raises there, as a SQLAlchemy `DBAPIError` without the driver's DETAIL lines, and the transaction rolls back as any
 other failure would. Only statements executed through `send_later` are queued: anything else (ORM flushes, reads,
 inserts that return ids) runs as before.
@@ -53,9 +54,22 @@ def install(engine: Engine) -> None:
         record.info[_CAN_PIPELINE] = bool(psycopg.Pipeline.is_supported())
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn: Connection, _cursor: Any, _statement: str, _params: Any, _context: Any, _many: bool) -> None:
-        if _OPEN in conn.info and not conn.info.get(_QUEUEING):
-            _send(conn)
+    def _before(conn: Connection, _cursor: Any, _statement: str, _params: Any, _context: Any, many: bool) -> None:
+        if many and _OPEN in conn.info and not conn.info.get(_QUEUEING):
+            _send(conn)  # an executemany goes after the queue, on its own
+
+    @event.listens_for(engine, "do_execute")
+    def _execute(cursor: Any, statement: str, params: Any, context: Any) -> bool:
+        conn: Connection = context.root_connection
+        try:
+            info = conn.info
+        except NotImplementedError:  # the dialect's first look at the server, before the pool knows the connection
+            return False
+        if _OPEN not in info or info.get(_QUEUEING):
+            return False  # the dialect executes it as usual (or queues it, for `send_later`)
+        cursor.execute(statement, params)  # behind the queued writes, in the same pipeline
+        _send(conn)  # one round trip: the writes, then this statement, whose answer is now in the cursor
+        return True
 
     @event.listens_for(engine, "commit")
     def _commit(conn: Connection) -> None:
