@@ -91,7 +91,9 @@ def _send(conn: Connection, *, commit: bool = False) -> None:
     raw: Any = conn.connection.driver_connection
     try:
         if commit:
-            raw.commit()  # queued behind the writes, then the pipeline is synced
+            # Queued behind the writes as a statement: the one Sync of leaving the pipeline carries both, and the
+            # server's answer leaves the connection idle, so the driver's own commit after this has nothing to do.
+            raw.execute("COMMIT")
         pipe.__exit__(None, None, None)
     except conn.dialect.loaded_dbapi.Error as exc:
         with contextlib.suppress(Exception):
