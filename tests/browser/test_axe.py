@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from browser.conftest import LiveServer, start_server
+from browser.pages import PERSONAL_PAGES
 from helpers import CLINIC_SECRET, PASSWORD, PROJECT_ROOT, fresh_database
 from sciatica_coach.domain.alerts import Raised
 from sciatica_coach.domain.screening import all_no
@@ -28,20 +29,6 @@ pytestmark = pytest.mark.browser
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
-PERSONAL = (
-    "/",
-    "/learn",
-    "/exercises",
-    "/exercises/nerve-glide",
-    "/exercises/prone-press-up",
-    "/checkin",
-    "/checkin/sbi",
-    "/plan",
-    "/progress",
-    "/history",
-    "/screening",
-    "/safety",
-)
 
 
 def axe_source() -> str:
@@ -83,7 +70,7 @@ def check_pages(browser: Browser, base: str, paths: list[str], sign_in_as: str |
 
 
 def test_the_personal_app_has_no_axe_violations(browser: Browser, live_server: LiveServer, cleared: int) -> None:
-    problems = check_pages(browser, live_server.url, list(PERSONAL))
+    problems = check_pages(browser, live_server.url, list(PERSONAL_PAGES))
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()

@@ -11,21 +11,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from browser.conftest import LiveServer, watch_csp
+from browser.pages import PERSONAL_PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGES = (
-    "/",
-    "/learn",
-    "/exercises",
-    "/exercises/nerve-glide",
-    "/checkin",
-    "/checkin/sbi",
-    "/plan",
-    "/progress",
-    "/history",
-    "/screening",
-)
+PAGES = PERSONAL_PAGES
 
 # WCAG 2 contrast ratio of the computed colour of every visible link against the first opaque background behind it.
 CONTRAST = """() => {

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import func, select
 
 from browser.conftest import clear_to_exercise
+from browser.pages import PERSONAL_PAGES
 from browser.player_steps import skip_exercise, start_session
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.models import CheckIn
@@ -19,20 +20,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    "/",
-    "/learn",
-    "/exercises",
-    "/exercises/nerve-glide",
-    "/checkin",
-    "/checkin/sbi",
-    "/plan",
-    "/progress",
-    "/history",
-    "/screening",
-    "/safety",
-    "/no-such-page",
-]
+PAGES = [*PERSONAL_PAGES, "/no-such-page"]
 
 
 def checkins(database_url: str) -> int:
