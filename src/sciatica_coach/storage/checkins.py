@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any, Literal, Protocol, cast
 
 from sqlalchemy import bindparam, insert, select, update
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.models import CheckIn, table_of, utcnow
+from sciatica_coach.storage.held import forget, held
+from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, table_of, utcnow
 from sciatica_coach.storage.pipeline import send_later
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
@@ -45,9 +47,6 @@ def record_exercise_check(
 
 
 # --- Morning check-ins and the weekly SBI (added by check-ins) --------------------------------------------------
-
-MORNING_KIND = "morning"
-SBI_KIND = "sbi"
 
 
 _CHECKS = table_of(CheckIn)
@@ -98,6 +97,7 @@ def save_morning_checkin(
     }
     key = db.connection().execute(_INSERT_CHECK, values).inserted_primary_key
     assert key is not None
+    forget(db, patient_id, "morning", "morning_changes")
     return int(key[0])
 
 
@@ -109,6 +109,7 @@ class TodaysMorning:
     at: datetime
     check: MorningCheck
     state_before: dict[str, Any] | None
+    patient_id: int
 
 
 _TODAYS_MORNING = (
@@ -144,15 +145,26 @@ _CORRECT_MORNING = (
 )
 
 
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def todays_morning(db: Session, patient_id: int, start: datetime, end: datetime) -> TodaysMorning | None:
     """The morning check-in saved between `start` and `end` (the person's day), if any."""
-    row = db.connection().execute(_TODAYS_MORNING, {"patient_id": patient_id, "start": start, "end": end}).first()
+    found = held(db, patient_id, "morning")  # the latest morning, read with the patient's lock (storage/held.py)
+    if found is not None and (found.morning is None or _utc(found.morning["created_at"]) < start):
+        return None  # none yet, or the latest is before today
+    row: Any
+    if found is not None and found.morning is not None and _utc(found.morning["created_at"]) < end:
+        row = SimpleNamespace(**found.morning)  # read like a result row
+    else:
+        row = db.connection().execute(_TODAYS_MORNING, {"patient_id": patient_id, "start": start, "end": end}).first()
     symptoms = checkin_symptoms(row) if row is not None else None
     if row is None or symptoms is None:
         return None
-    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    at = _utc(row.created_at)
     state = (row.answers or {}).get("state_before")
-    return TodaysMorning(row.id, at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), state)
+    return TodaysMorning(row.id, at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), state, patient_id)
 
 
 def morning_before(db: Session, patient_id: int, at: datetime) -> SymptomCheck | None:
@@ -172,6 +184,7 @@ def correct_morning_checkin(db: Session, today: TodaysMorning, check: MorningChe
     values = {**_morning_values(check), "answers": _morning_answers(red_flag, today.state_before)}
     params = {f"new_{column}": value for column, value in values.items()}
     send_later(db, _CORRECT_MORNING, {"morning_id": today.id, **params})
+    forget(db, today.patient_id, "morning")
 
 
 def save_sbi(db: Session, patient_id: int, score: SbiScore, at: datetime | None = None) -> CheckIn:

@@ -17,15 +17,9 @@ from sciatica_coach.domain.engine.script import build_script
 from sciatica_coach.domain.instruments.sbi import score_sbi
 from sciatica_coach.domain.screening import all_no, load_red_flags
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.checkins import (
-    MORNING_KIND,
-    SBI_KIND,
-    record_exercise_check,
-    save_morning_checkin,
-    save_sbi,
-)
+from sciatica_coach.storage.checkins import record_exercise_check, save_morning_checkin, save_sbi
 from sciatica_coach.storage.held import forget
-from sciatica_coach.storage.models import CheckIn, ExerciseSession, Screening
+from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, ExerciseSession, Screening
 from sciatica_coach.storage.plans import apply_adaptation, respond_to_offer
 from sciatica_coach.storage.safety import latest_screening, record_screening
 from sciatica_coach.storage.sessions import create_session
@@ -157,4 +151,5 @@ def write_steady_history(db: Session, patient_id: int, library: Library, days: i
     forget(db, patient_id, "screened")
     db.execute(insert(ExerciseSession), sessions)
     db.execute(insert(CheckIn), checkins)
+    forget(db, patient_id, "morning", "morning_changes")
     return len(checkins)

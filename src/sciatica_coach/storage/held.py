@@ -1,11 +1,12 @@
 """What a write transaction read once it held the patient's lock, kept for the rest of that transaction.
 
 `Store.write(patient_id)` on PostgreSQL locks the patient's row, then reads in one more statement the facts most
-writes need next: the plan row, when the last whole screening was, whether a safety lock is open. Both statements go
-to the server together (psycopg's pipeline mode: one round trip), and the second one starts after the first has the
-lock, so its snapshot holds everything the writer before committed. (One statement that waited for the lock and
-read other rows as well would return those rows as they were before that writer committed: PostgreSQL takes a
-statement's snapshot when it starts. `tests/storage/test_write_lock.py` races two writers to keep that true.)
+writes need next: the plan row, when the last whole screening was, whether a safety lock is open, the latest
+morning check-in and the plan changes made since it (what a second check-in the same day corrects and replays). Both
+statements go to the server together (psycopg's pipeline mode: one round trip), and the second one starts after the
+first has the lock, so its snapshot holds everything the writer before committed. (One statement that waited for the
+lock and read other rows as well would return those rows as they were before that writer committed: PostgreSQL takes
+a statement's snapshot when it starts. `tests/storage/test_write_lock.py` races two writers to keep that true.)
 
 A fact is kept only while this transaction cannot have changed it: the storage functions that write a plan row, a
 screening or a lock update or forget their fact here. Nothing else can change them meanwhile, since every writer of
@@ -18,10 +19,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, func, literal_column, select
+from sqlalchemy import Connection, bindparam, exists, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
-from sciatica_coach.storage.models import Patient, PlanState, SafetyLock, Screening, as_utc, table_of
+from sciatica_coach.storage.models import (
+    MORNING_KIND,
+    CheckIn,
+    Patient,
+    PlanChange,
+    PlanState,
+    SafetyLock,
+    Screening,
+    as_utc,
+    table_of,
+)
 
 HELD = "sciatica_held"
 SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
@@ -35,11 +46,38 @@ LAST_SCREENED = select(func.max(table_of(Screening).c.created_at)).where(
 LOCK_OPEN = exists().where(
     table_of(SafetyLock).c.patient_id == bindparam("patient_id"), table_of(SafetyLock).c.cleared_at.is_(None)
 )
+_CHECKS, _CHANGES = table_of(CheckIn), table_of(PlanChange)
+MORNING_COLUMNS = (
+    "id",
+    "created_at",
+    "answers",
+    "back_pain",
+    "leg_pain",
+    "left_reach",
+    "right_reach",
+    "numbness",
+    "weakness",
+)
+_LAST_MORNING = (
+    select(*(_CHECKS.c[name] for name in MORNING_COLUMNS))
+    .where(_CHECKS.c.patient_id == bindparam("patient_id"), _CHECKS.c.kind == MORNING_KIND)
+    .order_by(_CHECKS.c.created_at.desc(), _CHECKS.c.id.desc())
+    .limit(1)
+    .lateral("last_morning")
+)
+_CHANGES_SINCE_MORNING = (
+    select(func.json_agg(func.json_build_array(_CHANGES.c.id, _CHANGES.c.after)))
+    .where(_CHANGES.c.patient_id == bindparam("patient_id"), _CHANGES.c.created_at >= _LAST_MORNING.c.created_at)
+    .scalar_subquery()
+)
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
 _FACTS = select(
     _PLAN.scalar_subquery().label("plan"),
     LAST_SCREENED.scalar_subquery().label("screened"),
     LOCK_OPEN.label("locked"),
-)
+    *(_LAST_MORNING.c[name].label(f"morning_{name}") for name in MORNING_COLUMNS),
+    _CHANGES_SINCE_MORNING.label("morning_changes"),
+).select_from(_ONE_ROW.outerjoin(_LAST_MORNING, true()))
 _UNKNOWN: Any = object()  # a fact not held: ask the database
 
 
@@ -51,6 +89,9 @@ class Held:
     plan: dict[str, Any] | None = _UNKNOWN
     screened: datetime | None = _UNKNOWN  # the last whole screening, in UTC
     locked: bool = _UNKNOWN  # whether a safety lock is open
+    morning: dict[str, Any] | None = _UNKNOWN  # the latest morning check-in's row (`MORNING_COLUMNS`), None: none yet
+    # The plan changes (id, the `after` JSON) made at or after that morning, oldest first.
+    morning_changes: tuple[tuple[int, dict[str, Any] | None], ...] = _UNKNOWN
 
     def knows(self, fact: str) -> bool:
         return getattr(self, fact) is not _UNKNOWN
@@ -87,27 +128,37 @@ def lock_patient(db: Session, patient_id: int) -> None:
     pipeline = getattr(raw, "pipeline", None)
     if pipeline is None:
         conn.execute(_LOCK, params)
-        row = conn.execute(_FACTS, params).one()
-        plan, screened, locked = row.plan, row.screened, row.locked
+        row = tuple(conn.execute(_FACTS, params).one())
     else:
-        lock_sql, facts_sql = _compiled(conn)
+        lock_sql, facts_sql, own = _compiled(conn)
         with pipeline():
             raw.cursor().execute(lock_sql, params)
             cursor = raw.cursor()
-            cursor.execute(facts_sql, params)
-        plan, screened, locked = cursor.fetchone()
-    keep(db, patient_id, plan=plan, screened=as_utc(screened) if screened is not None else None, locked=bool(locked))
+            cursor.execute(facts_sql, {**own, **params})
+        row = cursor.fetchone()
+    plan, screened, locked = row[:3]
+    morning = dict(zip(MORNING_COLUMNS, row[3 : 3 + len(MORNING_COLUMNS)], strict=True))
+    changes = tuple((int(change_id), after) for change_id, after in row[-1] or ())
+    keep(
+        db,
+        patient_id,
+        plan=plan,
+        screened=as_utc(screened) if screened is not None else None,
+        locked=bool(locked),
+        morning=morning if morning["id"] is not None else None,
+        morning_changes=changes if morning["id"] is not None else (),
+    )
 
 
-_COMPILED: dict[str, tuple[str, str]] = {}
+_COMPILED: dict[str, tuple[str, str, dict[str, Any]]] = {}
 
 
-def _compiled(conn: Connection) -> tuple[str, str]:
-    """The two statements as the driver takes them (compiled once per dialect)."""
+def _compiled(conn: Connection) -> tuple[str, str, dict[str, Any]]:
+    """The two statements as the driver takes them, and the facts statement's own values (the kind, the limit),
+    compiled once per dialect."""
     name = conn.dialect.name
     if name not in _COMPILED:
-        _COMPILED[name] = (
-            str(_LOCK.compile(dialect=conn.dialect)),
-            str(_FACTS.compile(dialect=conn.dialect)),
-        )
+        facts = _FACTS.compile(dialect=conn.dialect)
+        own = {key: value for key, value in facts.params.items() if key != "patient_id"}
+        _COMPILED[name] = (str(_LOCK.compile(dialect=conn.dialect)), str(facts), own)
     return _COMPILED[name]

@@ -84,6 +84,10 @@ class ExerciseSession(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+MORNING_KIND = "morning"  # check-ins.kind of the morning check-in
+SBI_KIND = "sbi"  # and of the weekly Sciatica Bothersomeness Index
+
+
 class CheckIn(Base):
     """Answers to a check-in questionnaire (quick, morning, end of session, weekly SBI)."""
 

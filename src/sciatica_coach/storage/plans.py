@@ -46,7 +46,7 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.checkins import checkin_symptoms
-from sciatica_coach.storage.held import held, keep
+from sciatica_coach.storage.held import forget, held, keep
 from sciatica_coach.storage.models import (
     AuditEntry,
     CheckIn,
@@ -394,6 +394,7 @@ def _save(
             audits.append({**audit, "action": "clinician-review-flag"})
     send_later(db, _INSERT_CHANGES, rows)
     send_later(db, _INSERT_AUDIT, audits)
+    forget(db, patient_id, "morning_changes")
 
 
 def held_state_json(db: Session, patient_id: int, library: Library) -> dict[str, Any]:
@@ -420,11 +421,18 @@ def rewind(db: Session, patient_id: int, state: dict[str, Any], since: datetime,
     the run of the rules that must follow in the same transaction, which saves it) and the changes the rules made
     since then removed, so that run reads the day again, once. Changes the person
     made (answering an offer) and a clinician's stay. Audited; returns how many changes were removed."""
-    conn = db.connection()
-    made = conn.execute(_CHANGES_SINCE, {"patient_id": patient_id, "since": since}).all()
-    removed = [row.id for row in made if not _kept_on_rewind(str((row.after or {}).get("action", "")))]
+    found = held(db, patient_id, "morning_changes")  # read with the lock when `since` is the latest morning
+    made: Sequence[tuple[int, dict[str, Any] | None]]
+    if found is not None and found.morning is not None and as_utc(found.morning["created_at"]) == as_utc(since):
+        made = found.morning_changes
+    else:
+        made = [
+            tuple(row) for row in db.connection().execute(_CHANGES_SINCE, {"patient_id": patient_id, "since": since})
+        ]
+    removed = [change_id for change_id, after in made if not _kept_on_rewind(str((after or {}).get("action", "")))]
     if removed:
         send_later(db, delete(_CHANGES).where(_CHANGES.c.id.in_(removed)), {})
+        forget(db, patient_id, "morning_changes")
     now = utcnow()
     # Held, not written: the corrected morning is unread from this state, so the rules' run that follows saves it.
     keep(db, patient_id, plan=state)

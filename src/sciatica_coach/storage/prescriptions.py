@@ -15,6 +15,7 @@ from sciatica_coach.domain.clock import local_day
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 from sciatica_coach.domain.prescribing import CLINICIAN_RULE, DECIDABLE
 from sciatica_coach.storage.checkins import todays_morning
+from sciatica_coach.storage.held import forget
 from sciatica_coach.storage.models import CheckIn, PlanChange, PrescriptionVersion, as_utc, utcnow
 
 
@@ -141,3 +142,4 @@ def keep_morning_in_step(db: Session, patient_id: int, plan: AdaptivePlan, now: 
     if row is not None:
         row.answers = {**(row.answers or {}), "state_before": {**today.state_before, "state": merged.to_dict()}}
         db.flush()
+        forget(db, patient_id, "morning")
