@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError
+
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.fhir_bundle import build_bundle
 from sciatica_coach.domain.record_csv import record_csv_zip
-from sciatica_coach.domain.record_file import check_record
+from sciatica_coach.domain.record_file import RecordError, check_record
 from sciatica_coach.storage.models import Patient
 from sciatica_coach.storage.records import has_record, read_record, write_record
 from sciatica_coach.storage.unit_of_work import Store
@@ -35,6 +37,14 @@ def import_record(store: Store, data: Any, patient_id: int | None = None) -> int
     The file is checked first (`RecordError` names each problem); then one write: nothing is half-imported.
     """
     record = check_record(data)
+    try:
+        return _write(store, record, patient_id)
+    except (IntegrityError, DataError) as exc:
+        # Rolled back: a row the file checks let through but the database refuses (e.g. two sessions in progress).
+        raise RecordError([f"the database refused a row of the file ({exc.__class__.__name__})"]) from None
+
+
+def _write(store: Store, record: dict[str, Any], patient_id: int | None) -> int:
     if patient_id is None:
         with store.write() as db:
             patient = Patient(display_name=record["patient"]["display_name"], is_default=False)
