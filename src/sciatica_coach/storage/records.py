@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, exists, insert, select, update
+from sqlalchemy import Table, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.record_file import (
@@ -135,6 +135,16 @@ def _map_json(name: str, row: dict[str, Any], mapper: Any) -> dict[str, Any]:
     if name == "audit":
         return {**row, "detail": map_ids(row["detail"], mapper)}
     return row
+
+
+def session_counts(db: Session, patient_id: int) -> tuple[int, int, int]:
+    """Sessions completed, sessions stopped early, and check-ins of all time (one statement)."""
+    sessions, checks = _table("sessions"), _table("checkins")
+    completed = select(func.count()).where(sessions.c.patient_id == patient_id, sessions.c.status == "completed")
+    stopped = select(func.count()).where(sessions.c.patient_id == patient_id, sessions.c.status == "stopped")
+    checkins = select(func.count()).where(checks.c.patient_id == patient_id)
+    row = db.execute(select(completed.scalar_subquery(), stopped.scalar_subquery(), checkins.scalar_subquery())).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def has_record(db: Session, patient_id: int) -> bool:
