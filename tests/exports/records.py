@@ -18,14 +18,16 @@ from sciatica_coach.storage.safety import record_screening
 from sciatica_coach.storage.unit_of_work import Store
 
 
-def make_rich_record(database_url: str, catalog: Catalog, days: int = 14) -> int:
-    """Fill the default profile with a whole record of every kind; returns its id."""
+def make_rich_record(database_url: str, catalog: Catalog, days: int = 14, patient_id: int | None = None) -> int:
+    """Fill a profile (the default one unless given) with a whole record of every kind, up to yesterday; returns
+    its id."""
     engine = make_engine(database_url)
     try:
         store = Store(engine)
-        with store.write() as db:
-            patient_id = default_patient(db).id
-        history = build_demo(catalog.library, catalog.rules, date(2026, 11, 30), days)
+        if patient_id is None:
+            with store.write() as db:
+                patient_id = default_patient(db).id
+        history = build_demo(catalog.library, catalog.rules, datetime.now(UTC).date(), days)
         with store.write(patient_id) as db:
             load_demo(db, patient_id, history, catalog.library, catalog.rules)
             answers = all_no("full") | {"bladder-trouble": True}

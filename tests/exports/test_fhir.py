@@ -13,8 +13,8 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
-from tests.exports.records import make_rich_record
 
+from exports.records import make_rich_record
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.fhir_bundle import LEFT_LEG, LEGS, LOINC, LOWER_BACK, PAIN_CODE, RIGHT_LEG, SNOMED
 from sciatica_coach.domain.fhir_check import check_bundle

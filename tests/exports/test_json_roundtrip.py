@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
-from tests.exports.records import make_rich_record
-from tests.helpers import fresh_database
 from typer.testing import CliRunner
 
+from exports.records import make_rich_record
+from helpers import fresh_database
 from sciatica_coach.cli.main import app as cli_app
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.record_file import RecordError, check_record

@@ -1,0 +1,144 @@
+"""The downloads on the web: the PDF report read back as text (pypdf), the JSON, FHIR and CSV files, for the patient
+on `/progress` and for their clinician; another clinician's patient is 404 and a patient only ever gets their own
+record (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from exports.records import make_rich_record
+from sciatica_coach.domain.catalog import Catalog
+from sciatica_coach.domain.fhir_check import check_bundle
+from web.clinic_world import Clinic, clients, make_clinic
+
+DOWNLOADS = ("report.pdf", "export.json", "export.fhir.json", "export.csv")
+TYPES = {
+    "report.pdf": "application/pdf",
+    "export.json": "application/json",
+    "export.fhir.json": "application/fhir+json",
+    "export.csv": "application/zip",
+}
+
+
+def _text(pdf: bytes) -> str:
+    """The PDF's words, whitespace collapsed."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_the_progress_page_links_every_download(client: TestClient) -> None:
+    page = client.get("/progress").text
+    for name in DOWNLOADS:
+        assert f'href="/progress/{name}' in page
+
+
+def test_the_pdf_report_says_the_numbers(client: TestClient, database_url: str, catalog: Catalog) -> None:
+    make_rich_record(database_url, catalog)
+    answer = client.get("/progress/report.pdf?days=28")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    text = _text(answer.content)
+    progress = client.get("/api/progress?days=28").json()
+    record = client.get("/progress/export.json").json()
+    completed = sum(s["status"] == "completed" for s in record["sessions"])
+    latest = progress["mornings"][-1]["symptoms"]
+    assert "Progress report: Me" in text
+    assert "self-management support. It does not replace a clinician" in text
+    assert f"Sessions completed, all time: {completed};" in text
+    assert f"Check-ins, all time: {len(record['checkins'])}." in text
+    assert f"Latest morning: back pain {latest['back']} of 10, leg pain {latest['leg']} of 10." in text
+    assert f"Latest SBI: {progress['sbi'][-1]['total']} of 24." in text
+    done = sum(a["completed"] for a in progress["adherence"])
+    planned = sum(a["planned"] for a in progress["adherence"])
+    assert f"Sessions done in this period: {done} of {planned} planned." in text
+    # The charts' tables: every morning's pain and every SBI, as on the progress page.
+    assert "Back and leg pain each morning, newest first" in text and "Weekly SBI scores, newest first" in text
+    mornings = re.findall(r"Day Back Leg Since the day before (.*?) How far down the leg", text)[0]
+    for morning in progress["mornings"]:
+        assert f" {morning['symptoms']['back']} {morning['symptoms']['leg']}" in f" {mornings}"
+    assert "hamstring" not in text.lower()
+
+
+def test_each_download_is_the_patients_record(client: TestClient, database_url: str, catalog: Catalog) -> None:
+    make_rich_record(database_url, catalog)
+    for name in DOWNLOADS:
+        answer = client.get(f"/progress/{name}")
+        assert answer.status_code == 200, name
+        assert answer.headers["content-type"].startswith(TYPES[name])
+        assert answer.headers["content-disposition"].startswith("attachment;")
+        assert answer.headers["cache-control"] == "no-store"
+    record = client.get("/progress/export.json").json()
+    assert check_bundle(client.get("/progress/export.fhir.json").json()) == []
+    tables = zipfile.ZipFile(io.BytesIO(client.get("/progress/export.csv").content))
+    checkins = tables.read("checkins.csv").decode().splitlines()
+    assert checkins[0].startswith("ref,session,kind,exercise_id,created_at,back_pain,leg_pain")
+    assert len(checkins) == 1 + len(record["checkins"])
+    assert {"patient.csv", "sessions.csv", "plan_changes.csv", "messages.csv"} <= set(tables.namelist())
+
+
+def test_a_bad_days_value_is_refused_naming_it(client: TestClient) -> None:
+    answer = client.get("/progress/report.pdf?days=5000", headers={"accept": "application/json"})
+    assert answer.status_code == 422 and "days" in answer.text
+
+
+@pytest.fixture
+def clinic(clinic_app: FastAPI, database_url: str) -> Iterator[tuple[Clinic, dict[str, TestClient]]]:
+    made = make_clinic(clinic_app)
+    catalog = clinic_app.state.catalog
+    make_rich_record(database_url, catalog, patient_id=made.patient.patient_id)
+    make_rich_record(database_url, catalog, days=7, patient_id=made.other_patient.patient_id)
+    with clients(clinic_app, made) as signed_in:
+        yield made, signed_in
+
+
+def _record(client: TestClient, path: str) -> dict[str, Any]:
+    answer = client.get(path)
+    assert answer.status_code == 200, answer.text
+    data: dict[str, Any] = json.loads(answer.content)
+    return data
+
+
+def test_the_clinician_downloads_their_patients_record(clinic: tuple[Clinic, dict[str, TestClient]]) -> None:
+    world, made = clinic
+    base = f"/clinic/patients/{world.patient.patient_id}"
+    page = made["clinician"].get(base).text
+    for name in DOWNLOADS:
+        assert f'href="{base}/{name}' in page
+    theirs = _record(made["clinician"], f"{base}/export.json")
+    own = _record(made["patient"], "/progress/export.json")
+    assert theirs["patient"]["display_name"] == own["patient"]["display_name"] == "Pat One"
+    assert {k: v for k, v in theirs.items() if k != "exported_at"} == {
+        k: v for k, v in own.items() if k != "exported_at"
+    }
+    text = _text(made["clinician"].get(f"{base}/report.pdf").content)
+    assert "Progress report: Pat One" in text and "does not replace a clinician" in text
+    assert check_bundle(_record(made["clinician"], f"{base}/export.fhir.json")) == []
+
+
+def test_no_one_reads_another_patients_record_through_exports(clinic: tuple[Clinic, dict[str, TestClient]]) -> None:
+    world, made = clinic
+    base = f"/clinic/patients/{world.patient.patient_id}"
+    for name in DOWNLOADS:
+        # Another clinician's patient, and a made-up id: the same 404.
+        assert made["other_clinician"].get(f"{base}/{name}").status_code == 404
+        assert made["clinician"].get(f"/clinic/patients/999999/{name}").status_code == 404
+        assert made["patient"].get(f"{base}/{name}").status_code == 403
+        assert made["admin"].get(f"{base}/{name}").status_code == 403
+        anonymous = made["anonymous"].get(f"/progress/{name}", follow_redirects=False)
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/signin")
+    # Each patient's own download is theirs alone: Sam's 7 days are not in Pat's file, nor Pat's in Sam's.
+    pat = _record(made["patient"], "/progress/export.json")
+    sam = _record(made["other_patient"], "/progress/export.json")
+    assert pat["patient"]["display_name"] == "Pat One" and sam["patient"]["display_name"] == "Sam Two"
+    assert len(sam["checkins"]) < len(pat["checkins"])
+    assert "Sam Two" not in json.dumps(pat) and "Pat One" not in json.dumps(sam)
+    assert "Pat One" not in _text(made["other_patient"].get("/progress/report.pdf").content)
