@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from pypdf import PdfReader
 from exports.records import make_rich_record
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.fhir_check import check_bundle
+from sciatica_coach.usecases.exports import progress_report
+from sciatica_coach.web.report_pdf import report_html
 from web.clinic_world import Clinic, clients, make_clinic
 
 DOWNLOADS = ("report.pdf", "export.json", "export.fhir.json", "export.csv")
@@ -142,3 +145,16 @@ def test_no_one_reads_another_patients_record_through_exports(clinic: tuple[Clin
     assert len(sam["checkins"]) < len(pat["checkins"])
     assert "Sam Two" not in json.dumps(pat) and "Pat One" not in json.dumps(sam)
     assert "Pat One" not in _text(made["other_patient"].get("/progress/report.pdf").content)
+
+
+def test_the_report_charts_carry_the_pages_colours(app: FastAPI, database_url: str, catalog: Catalog) -> None:
+    """WeasyPrint draws an inline SVG with its own styles only: each chart carries app.css's chart rules."""
+    patient_id = make_rich_record(database_url, catalog)
+    today = datetime.now(UTC).date()
+    report = progress_report(app.state.store, catalog, patient_id, today, 28)
+    html = report_html(app.state.templates, catalog, report, today)
+    charts = re.findall(r'<svg class="chart".*?</svg>', html, re.DOTALL)
+    assert len(charts) == 4
+    for chart in charts:
+        assert "<style>svg.chart text" in chart and "svg.chart .series-leg { stroke: #cf222e; }" in chart
+        assert "var(" not in chart
