@@ -9,15 +9,20 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from typer.testing import CliRunner, Result
 
 from exports.records import make_rich_record
+from helpers import CLINIC_SECRET, fresh_database
+from sciatica_coach.cli.main import app as cli_app
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.fhir_check import check_bundle
 from sciatica_coach.usecases.exports import progress_report
@@ -31,6 +36,17 @@ TYPES = {
     "export.fhir.json": "application/fhir+json",
     "export.csv": "application/zip",
 }
+
+
+def _cli(database_url: str, *args: str, env: dict[str, str] | None = None) -> Result:
+    environment = {"DATABASE_URL": database_url, "COLUMNS": "200", "SCIATICA_MODE": "local", **(env or {})}
+    return CliRunner().invoke(cli_app, list(args), env=environment)
+
+
+def _empty(database_url: str, tmp_path: Path) -> AbstractContextManager[str]:
+    folder = tmp_path / "other"
+    folder.mkdir(exist_ok=True)
+    return fresh_database("sqlite" if database_url.startswith("sqlite") else "postgres", folder)
 
 
 def _text(pdf: bytes) -> str:
@@ -158,3 +174,29 @@ def test_the_report_charts_carry_the_pages_colours(app: FastAPI, database_url: s
     for chart in charts:
         assert "<style>svg.chart text" in chart and "svg.chart .series-leg { stroke: #cf222e; }" in chart
         assert "var(" not in chart
+
+
+def test_a_personal_record_brought_to_the_clinic(
+    clinic_app: FastAPI, database_url: str, catalog: Catalog, tmp_path: Path
+) -> None:
+    """Exported from the personal app, imported into the empty profile of a patient who just signed up: their
+    clinician then sees the history, and the other clinician still cannot."""
+    with _empty(database_url, tmp_path) as personal:
+        make_rich_record(personal, catalog)
+        out = tmp_path / "mine.json"
+        assert _cli(personal, "export", "-o", str(out)).exit_code == 0
+    world = make_clinic(clinic_app)
+    target = str(world.patient.patient_id)
+    clinic_env = {"SCIATICA_MODE": "clinic", "SCIATICA_SECRET_KEY": CLINIC_SECRET}
+    result = _cli(database_url, "import", str(out), "--patient", target, env=clinic_env)
+    assert result.exit_code == 0, result.output
+    again = _cli(database_url, "import", str(out), "--patient", str(world.other_patient.patient_id), env=clinic_env)
+    assert again.exit_code == 0, again.output  # Sam's profile was empty too
+    assert _cli(database_url, "import", str(out), "--patient", target, env=clinic_env).exit_code == 2
+    mine = json.loads(out.read_text())
+    with clients(clinic_app, world) as made:
+        base = f"/clinic/patients/{target}"
+        seen = _record(made["clinician"], f"{base}/export.json")
+        assert len(seen["checkins"]) == len(mine["checkins"]) and len(seen["sessions"]) == len(mine["sessions"])
+        assert made["clinician"].get(base).status_code == 200
+        assert made["other_clinician"].get(f"{base}/export.json").status_code == 404
