@@ -3,7 +3,7 @@ the clinic's rows (a message, a prescription version, an alert, a clinician's de
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from sciatica_coach.storage.models import Alert, AuditEntry, Message, PlanChange
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import record_screening
 from sciatica_coach.storage.unit_of_work import Store
+from sciatica_coach.usecases.checkins import morning_checkin
 
 
 def make_rich_record(database_url: str, catalog: Catalog, days: int = 14, patient_id: int | None = None) -> int:
@@ -86,6 +87,13 @@ def make_rich_record(database_url: str, catalog: Catalog, days: int = 14, patien
                     ),
                 ]
             )
+        # Today's morning through the real use case, then corrected: it keeps the rules' state from before it (whose
+        # cursor names an earlier check-in by id).
+        morning = {"back_pain": 2, "leg_pain": 3, "left_reach": "thigh", "right_reach": "none"}
+        morning |= {"numbness": False, "weakness": False}
+        now = datetime.now(UTC)
+        morning_checkin(store, catalog, patient_id, morning, all_no("short"), strict=True, at=now - timedelta(hours=2))
+        morning_checkin(store, catalog, patient_id, morning | {"leg_pain": 2}, all_no("short"), strict=True, at=now)
         return patient_id
     finally:
         engine.dispose()

@@ -56,6 +56,7 @@ _TABLES: dict[str, tuple[type[Base], str]] = {
     "alerts": (Alert, "raised_at"),
 }
 _POINTERS = {("locks", "screening"): "screening_id", ("checkins", "session"): "session_id"}
+_SELF_REFERRING = {"checkins": "answers", "plan_changes": "after"}  # the JSON column that may name the same table
 
 
 def _table(name: str) -> Table:
@@ -167,7 +168,9 @@ def write_record(db: Session, patient_id: int, record: dict[str, Any]) -> None:
     def mapper(table: str, value: Any) -> Any:
         return ids[table].get(value)
 
-    later: list[tuple[Any, dict[str, Any]]] = []  # plan changes whose `after` names a change (ids known after insert)
+    # A check-in's kept rules' state names earlier check-ins, a decision names another change: rows of the same
+    # table, so those values are mapped once every row has its new id.
+    later: list[tuple[str, Any, dict[str, Any]]] = []
     for spec in TABLES:
         rows = record[spec.name]
         if spec.name == "plan_state":
@@ -176,7 +179,7 @@ def write_record(db: Session, patient_id: int, record: dict[str, Any]) -> None:
             continue
         values = []
         for row in rows:
-            if spec.name != "plan_changes":
+            if spec.name not in _SELF_REFERRING:
                 row = _map_json(spec.name, row, mapper)
             value: dict[str, Any] = {"patient_id": patient_id}
             for field, kind in spec.fields.items():
@@ -200,11 +203,11 @@ def write_record(db: Session, patient_id: int, record: dict[str, Any]) -> None:
             conn.execute(insert(table), values)
             continue
         ids[spec.name] = {row["ref"]: new_id for row, new_id in zip(rows, new_ids, strict=True)}
-        if spec.name == "plan_changes":
-            later = [(ids["plan_changes"][row["ref"]], row["after"]) for row in rows]
-    for change_id, after in later:
-        mapped = map_ids(after, mapper)
-        if mapped != after:
-            conn.execute(
-                update(_table("plan_changes")).where(_table("plan_changes").c.id == change_id), {"after": mapped}
-            )
+        if spec.name in _SELF_REFERRING:
+            later += [(spec.name, ids[spec.name][row["ref"]], row) for row in rows]
+    for name, row_id, row in later:
+        column = _SELF_REFERRING[name]
+        mapped = _map_json(name, row, mapper)[column]
+        if mapped != row[column]:
+            table = _table(name)
+            conn.execute(update(table).where(table.c.id == row_id), {column: mapped})
