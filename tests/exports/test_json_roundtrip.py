@@ -194,3 +194,16 @@ def test_check_record_names_every_problem_at_once(database_url: str, exported: P
         check_record(spoiled)
     assert caught.value.problems == ["checkins[0].score: must be a whole number", "messages[0].body: missing"]
     assert check_record(data) is data
+
+
+def test_an_unknown_patient_is_named_without_a_traceback(database_url: str, exported: Path, tmp_path: Path) -> None:
+    for args in (
+        ("export", "--patient", "999999", "-o", str(tmp_path / "x.json")),
+        ("import", str(exported), "--patient", "999999"),
+    ):
+        result = _run(database_url, *args)
+        assert result.exit_code == 2, result.output
+        assert "There is no patient with that id." in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.json").exists()
+    result = _run(database_url, "export", "-o", str(tmp_path / "missing" / "x.json"))
+    assert result.exit_code == 2 and "could not write" in result.output
