@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
@@ -29,7 +28,6 @@ _CHART_RULE = re.compile(r"^(svg\.chart \.[^{]+\{[^}]*\})", re.MULTILINE)
 _VARIABLE = re.compile(r"--([a-z-]+):\s*([^;]+);")
 
 
-@cache
 def chart_style() -> str:
     """The charts' rules of app.css, for a `<style>` inside each SVG (CSS variables replaced by their values)."""
     css = (HERE / "static" / "css" / "app.css").read_text(encoding="utf-8")
@@ -39,9 +37,9 @@ def chart_style() -> str:
     return f"<style>svg.chart text {{ font-size: 11px; }} {rules}</style>"
 
 
-def _styled(svg: str) -> Markup:
+def _styled(svg: str, style: str) -> Markup:
     head, _, rest = svg.partition(">")
-    return Markup(f"{head}>{chart_style()}{rest}")
+    return Markup(f"{head}>{style}{rest}")
 
 
 def report_html(templates: Jinja2Templates, catalog: Catalog, report: Report, today: date) -> str:
@@ -56,7 +54,8 @@ def report_html(templates: Jinja2Templates, catalog: Catalog, report: Report, to
         "done": sum(a.completed for a in progress.adherence),
         "planned": sum(a.planned for a in progress.adherence),
     }
-    context["charts"] = {name: _styled(str(svg)) for name, svg in context["charts"].items()}
+    style = chart_style()  # read per report, never kept in a cache
+    context["charts"] = {name: _styled(str(svg), style) for name, svg in context["charts"].items()}
     return templates.get_template("progress/report.html").render(context)
 
 
