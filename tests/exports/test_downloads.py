@@ -200,3 +200,17 @@ def test_a_personal_record_brought_to_the_clinic(
         assert len(seen["checkins"]) == len(mine["checkins"]) and len(seen["sessions"]) == len(mine["sessions"])
         assert made["clinician"].get(base).status_code == 200
         assert made["other_clinician"].get(f"{base}/export.json").status_code == 404
+
+
+def test_clinic_mode_import_asks_whose_profile(clinic_app: FastAPI, database_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "any.json"
+    out.write_text("{}")
+    clinic_env = {"SCIATICA_MODE": "clinic", "SCIATICA_SECRET_KEY": CLINIC_SECRET}
+    result = _cli(database_url, "import", str(out), env=clinic_env)
+    assert result.exit_code == 2 and "--patient ID" in result.output
+
+
+def test_an_empty_record_makes_a_report(client: TestClient) -> None:
+    text = _text(client.get("/progress/report.pdf").content)
+    assert "No morning check-ins yet." in text and "Sessions completed, all time: 0;" in text
+    assert "does not replace a clinician" in text

@@ -59,7 +59,8 @@ def import_(
     patient: int | None = typer.Option(
         None,
         "--patient",
-        help="An empty profile to import into (default: the local profile; clinic mode: a new one).",
+        help="The empty profile to import into (default: the local profile; in clinic mode required: the profile "
+        "of a patient who has signed up with their invite and recorded nothing yet).",
     ),
 ) -> None:
     """Import a JSON record into an empty profile: all of it, in one transaction, or nothing."""
@@ -71,9 +72,11 @@ def import_(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         fail(f"{file} is not a JSON file: {exc}")
     with open_store(settings) as store:
-        target = patient
-        if target is None and not settings.clinic:
-            target = local_patient_id(store)
+        if patient is None and settings.clinic:
+            fail(
+                "in clinic mode, say whose empty profile to import into with --patient ID (the patient signs up first)"
+            )
+        target = patient if patient is not None else local_patient_id(store)
         try:
             patient_id = import_record(store, data, target)
         except RecordError as exc:

@@ -71,34 +71,23 @@ def progress_report(
     return Report(name, progress, days, completed, stopped, checkins)
 
 
-def import_record(store: Store, data: Any, patient_id: int | None = None) -> int:
-    """Import a record file into the empty profile `patient_id`, or a new profile when None; returns its id.
+def import_record(store: Store, data: Any, patient_id: int) -> int:
+    """Import a record file into the empty profile `patient_id`; returns its id.
 
     The file is checked first (`RecordError` names each problem); then one write: nothing is half-imported.
     """
     record = check_record(data)
     try:
-        return _write(store, record, patient_id)
+        with store.write(patient_id) as db:
+            if db.get(Patient, patient_id) is None:
+                raise NotFound(NO_SUCH_PATIENT)
+            if has_record(db, patient_id):
+                raise Invalid({"patient": NOT_EMPTY})
+            write_record(db, patient_id, record)
+            return patient_id
     except (IntegrityError, DataError) as exc:
         # Rolled back: a row the file checks let through but the database refuses (e.g. two sessions in progress).
         raise RecordError([f"the database refused a row of the file ({exc.__class__.__name__})"]) from None
-
-
-def _write(store: Store, record: dict[str, Any], patient_id: int | None) -> int:
-    if patient_id is None:
-        with store.write() as db:
-            patient = Patient(display_name=record["patient"]["display_name"], is_default=False)
-            db.add(patient)
-            db.flush()
-            write_record(db, patient.id, record)
-            return patient.id
-    with store.write(patient_id) as db:
-        if db.get(Patient, patient_id) is None:
-            raise NotFound(NO_SUCH_PATIENT)
-        if has_record(db, patient_id):
-            raise Invalid({"patient": NOT_EMPTY})
-        write_record(db, patient_id, record)
-        return patient_id
 
 
 def export_fhir(
