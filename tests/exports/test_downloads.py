@@ -132,6 +132,8 @@ def test_the_clinician_downloads_their_patients_record(clinic: tuple[Clinic, dic
     page = made["clinician"].get(base).text
     for name in DOWNLOADS:
         assert f'href="{base}/{name}' in page
+    named = made["clinician"].get(f"{base}/export.csv").headers["content-disposition"]
+    assert named == f'attachment; filename="sciatica-coach-patient-{world.patient.patient_id}-csv.zip"'
     theirs = _record(made["clinician"], f"{base}/export.json")
     own = _record(made["patient"], "/progress/export.json")
     assert theirs["patient"]["display_name"] == own["patient"]["display_name"] == "Pat One"

@@ -25,6 +25,11 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers=headers)
 
 
+def _stem(patient_id: int, who: Account | None) -> str:
+    """The file name's start: a clinician's downloads name the patient's id, so several patients' files differ."""
+    return FILE_STEM if who is None else f"{FILE_STEM}-patient-{patient_id}"
+
+
 def _json(data: Any) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -35,20 +40,23 @@ def pdf_download(
     """The PDF progress report over the last `days` days."""
     today = datetime.now(UTC).date()
     report = progress_report(store, catalog, patient_id, today, days, who)
-    return _attachment(report_pdf(templates, catalog, report, today), "application/pdf", f"{FILE_STEM}-report.pdf")
+    return _attachment(
+        report_pdf(templates, catalog, report, today), "application/pdf", f"{_stem(patient_id, who)}-report.pdf"
+    )
 
 
 def json_download(store: Store, patient_id: int, who: Account | None) -> Response:
     """The whole record as the JSON file `sciatica-coach import` reads."""
-    return _attachment(_json(export_record(store, patient_id, who=who)), "application/json", f"{FILE_STEM}-record.json")
+    record = export_record(store, patient_id, who=who)
+    return _attachment(_json(record), "application/json", f"{_stem(patient_id, who)}-record.json")
 
 
 def fhir_download(store: Store, catalog: Catalog, patient_id: int, who: Account | None) -> Response:
     """The record as a FHIR R4B Bundle."""
     bundle = export_fhir(store, catalog, patient_id, who=who)
-    return _attachment(_json(bundle), "application/fhir+json", f"{FILE_STEM}-fhir.json")
+    return _attachment(_json(bundle), "application/fhir+json", f"{_stem(patient_id, who)}-fhir.json")
 
 
 def csv_download(store: Store, patient_id: int, who: Account | None) -> Response:
     """The record as a zip file of CSV tables."""
-    return _attachment(export_csv(store, patient_id, who=who), "application/zip", f"{FILE_STEM}-csv.zip")
+    return _attachment(export_csv(store, patient_id, who=who), "application/zip", f"{_stem(patient_id, who)}-csv.zip")
