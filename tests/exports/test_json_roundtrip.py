@@ -113,6 +113,12 @@ def test_import_refuses_a_profile_that_holds_a_record(database_url: str, exporte
         (lambda d: d["sessions"][0].update(started_at="yesterday"), "sessions[0].started_at: must be a moment"),
         (lambda d: d["locks"][0].update(screening="screening-999"), "'screening-999' is not in screenings"),
         (lambda d: d.update(extra=1), "extra: unknown field"),
+        (lambda d: d["sessions"][0].update(record={}), "sessions[0].record: not in the shape this version reads"),
+        (
+            lambda d: d["sessions"][0]["prescription"]["items"][0].update(exercise_id="hamstring-stretch"),
+            "exercise 'hamstring-stretch' is not in this app's content",
+        ),
+        (lambda d: d["plan_state"]["plan"].update(state={"version": 99}), "plan_state.plan.state: not in the shape"),
     ],
 )
 def test_import_refuses_a_bad_file_naming_the_problem(

@@ -65,6 +65,7 @@ def import_(
 ) -> None:
     """Import a JSON record into an empty profile: all of it, in one transaction, or nothing."""
     settings = load_settings()
+    catalog = load_content()
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -78,7 +79,7 @@ def import_(
             )
         target = patient if patient is not None else local_patient_id(store)
         try:
-            patient_id = import_record(store, data, target)
+            patient_id = import_record(store, catalog.library, data, target)
         except RecordError as exc:
             shown = exc.problems[:20]
             more = f" (and {len(exc.problems) - 20} more)" if len(exc.problems) > 20 else ""

@@ -13,8 +13,10 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from sciatica_coach.domain.catalog import Catalog
+from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.fhir_bundle import build_bundle
 from sciatica_coach.domain.progress import Progress
+from sciatica_coach.domain.record_contents import content_problems
 from sciatica_coach.domain.record_csv import record_csv_zip
 from sciatica_coach.domain.record_file import RecordError, check_record
 from sciatica_coach.storage.models import Patient
@@ -71,12 +73,16 @@ def progress_report(
     return Report(name, progress, days, completed, stopped, checkins)
 
 
-def import_record(store: Store, data: Any, patient_id: int) -> int:
+def import_record(store: Store, library: Library, data: Any, patient_id: int) -> int:
     """Import a record file into the empty profile `patient_id`; returns its id.
 
-    The file is checked first (`RecordError` names each problem); then one write: nothing is half-imported.
+    The file is checked first, its shape and then what the app reads back from it (`RecordError` names each
+    problem); then one write: nothing is half-imported.
     """
     record = check_record(data)
+    problems = content_problems(record, library)
+    if problems:
+        raise RecordError(problems)
     try:
         with store.write(patient_id) as db:
             if db.get(Patient, patient_id) is None:
