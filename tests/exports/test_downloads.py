@@ -210,6 +210,8 @@ def test_clinic_mode_import_asks_whose_profile(clinic_app: FastAPI, database_url
     clinic_env = {"SCIATICA_MODE": "clinic", "SCIATICA_SECRET_KEY": CLINIC_SECRET}
     result = _cli(database_url, "import", str(out), env=clinic_env)
     assert result.exit_code == 2 and "--patient ID" in result.output
+    result = _cli(database_url, "export", "-o", str(tmp_path / "x.json"), env=clinic_env)
+    assert result.exit_code == 2 and "--patient ID" in result.output and not (tmp_path / "x.json").exists()
 
 
 def test_an_empty_record_makes_a_report(client: TestClient) -> None:

@@ -31,11 +31,15 @@ def export(
         help="json: the whole record, lossless (read back by `import`); fhir: a FHIR R4B Bundle (JSON); "
         "csv: a zip file holding one CSV file per table.",
     ),
-    patient: int | None = typer.Option(None, "--patient", help="The patient's id (default: the local profile)."),
+    patient: int | None = typer.Option(
+        None, "--patient", help="The patient's id (default: the local profile; required in clinic mode)."
+    ),
 ) -> None:
     """Export one patient's whole record to a file."""
     settings = load_settings()
     catalog = load_content()
+    if patient is None and settings.clinic:
+        fail("in clinic mode, say whose record to export with --patient ID")
     with open_store(settings) as store:
         patient_id = patient if patient is not None else local_patient_id(store)
         try:
