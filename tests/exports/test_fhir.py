@@ -55,7 +55,9 @@ def test_the_bundle_holds_the_record(exports: tuple[dict[str, Any], dict[str, An
     scores = [(c, which) for c in record["checkins"] for which in ("back", "leg") if c[f"{which}_pain"] is not None]
     sbis = [c for c in record["checkins"] if c["kind"] == "sbi"]
     completed = [s for s in record["sessions"] if s["status"] == "completed"]
-    assert kinds["Patient"] == 1 and kinds["CarePlan"] == 1
+    assert kinds["Patient"] == 1 and kinds["CarePlan"] == 1 and kinds["Questionnaire"] == 1
+    (questionnaire,) = _of(bundle, "Questionnaire")
+    assert [item["linkId"] for item in questionnaire["item"]] == [item.id for item in catalog.sbi.items]
     assert kinds["ActivityDefinition"] == len(catalog.library.exercises)
     assert kinds["ServiceRequest"] == len(items) > 0
     assert kinds["QuestionnaireResponse"] == len(sbis) > 0
@@ -106,6 +108,12 @@ def _spoiled(bundle: dict[str, Any], kind: str, change: Any) -> dict[str, Any]:
         ("ServiceRequest", lambda r: r.update(instantiatesCanonical=["x|1"]), "instantiatesCanonical must name"),
         ("ServiceRequest", lambda r: r["quantityQuantity"].update(code="kg"), "quantity must be repetitions"),
         ("QuestionnaireResponse", lambda r: r["item"][0]["answer"][0].update(valueInteger=9), "must be 0-6"),
+        (
+            "QuestionnaireResponse",
+            lambda r: r["item"][0].update(linkId="nope"),
+            "item nope is not in its Questionnaire",
+        ),
+        ("QuestionnaireResponse", lambda r: r.update(questionnaire="http://x/Q|1"), "must name a Questionnaire"),
     ],
 )
 def test_check_bundle_finds_what_fhir_resources_lets_through(

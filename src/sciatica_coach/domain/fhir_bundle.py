@@ -3,8 +3,8 @@
 Patient; an ActivityDefinition per content exercise (canonical url and the content's version); a CarePlan with a
 ServiceRequest per prescribed exercise (reps in `quantity`, sessions a day and the hold in `occurrenceTiming`,
 `instantiatesCanonical` to its ActivityDefinition); an Observation per pain score (LOINC 72514-3, bodySite the lower
-back or a leg, SNOMED CT); a QuestionnaireResponse per SBI with its total as an Observation `derivedFrom` it; a
-Procedure per completed session. Resource ids are name-based UUIDs of the file's refs, so the same record gives
+back or a leg, SNOMED CT); a QuestionnaireResponse per SBI (answering the SBI Questionnaire, included) with its
+total as an Observation `derivedFrom` it; a Procedure per completed session. Resource ids are name-based UUIDs of the file's refs, so the same record gives
 the same bundle.
 """
 
@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from sciatica_coach.domain.content.loader import Library
+from sciatica_coach.domain.instruments.sbi import SbiContent
 
 CANONICAL_BASE = "https://sciatica-coach.example/fhir"
 CODES = f"{CANONICAL_BASE}/CodeSystem"
@@ -77,8 +78,22 @@ def _prescription(record: dict[str, Any]) -> list[dict[str, Any]]:
     return list(items or [])
 
 
-def build_bundle(record: dict[str, Any], library: Library) -> dict[str, Any]:
-    """The Bundle (JSON-ready) for a checked record."""
+def _questionnaire(sbi: SbiContent) -> dict[str, Any]:
+    return _entry(
+        "Questionnaire",
+        f"sbi|{sbi.version}",
+        {
+            "url": SBI_QUESTIONNAIRE,
+            "version": str(sbi.version),
+            "title": sbi.name,
+            "status": "active",
+            "item": [{"linkId": item.id, "text": item.text, "type": "integer"} for item in sbi.items],
+        },
+    )
+
+
+def build_bundle(record: dict[str, Any], library: Library, sbi: SbiContent) -> dict[str, Any]:
+    """The Bundle (JSON-ready) for a checked record; `sbi`: the questionnaire the SBI answers answer."""
     patient_key = record["patient"]["created_at"]
     patient = _entry("Patient", patient_key, {"name": [{"text": record["patient"]["display_name"]}]})
     subject = {"reference": patient["fullUrl"]}
@@ -112,9 +127,9 @@ def build_bundle(record: dict[str, Any], library: Library) -> dict[str, Any]:
             "activity": [{"reference": {"reference": request["fullUrl"]}} for request in requests],
         },
     )
-    entries += [care_plan, *requests]
+    entries += [care_plan, *requests, _questionnaire(sbi)]
     for checkin in record["checkins"]:
-        entries += _checkin_entries(checkin, subject)
+        entries += _checkin_entries(checkin, subject, f"{SBI_QUESTIONNAIRE}|{sbi.version}")
     for session in record["sessions"]:
         if session["status"] == "completed":
             entries.append(_procedure(session, subject))
@@ -160,7 +175,7 @@ def _pain(checkin: dict[str, Any], which: str, site: tuple[str, str], subject: d
     )
 
 
-def _checkin_entries(checkin: dict[str, Any], subject: dict[str, Any]) -> list[dict[str, Any]]:
+def _checkin_entries(checkin: dict[str, Any], subject: dict[str, Any], questionnaire: str) -> list[dict[str, Any]]:
     found = []
     if checkin.get("back_pain") is not None:
         found.append(_pain(checkin, "back", LOWER_BACK, subject))
@@ -173,7 +188,7 @@ def _checkin_entries(checkin: dict[str, Any], subject: dict[str, Any]) -> list[d
             checkin["ref"],
             {
                 "status": "completed",
-                "questionnaire": SBI_QUESTIONNAIRE,
+                "questionnaire": questionnaire,
                 "subject": subject,
                 "authored": checkin["created_at"],
                 "item": [

@@ -49,6 +49,11 @@ def check_bundle(bundle: dict[str, Any]) -> list[str]:
     canonicals = {
         f"{r.get('url')}|{r.get('version')}" for r in by_url.values() if r.get("resourceType") == "ActivityDefinition"
     }
+    questionnaires = {
+        f"{r.get('url')}|{r.get('version')}": {item.get("linkId") for item in r.get("item", [])}
+        for r in by_url.values()
+        if r.get("resourceType") == "Questionnaire"
+    }
     for index, entry in enumerate(entries):
         resource = entry.get("resource", {})
         kind = resource.get("resourceType")
@@ -61,7 +66,12 @@ def check_bundle(bundle: dict[str, Any]) -> list[str]:
         elif kind == "Observation":
             problems += _observation_problems(where, resource, by_url)
         elif kind == "QuestionnaireResponse":
+            asked = questionnaires.get(resource.get("questionnaire"))
+            if asked is None:
+                problems.append(f"{where}: questionnaire must name a Questionnaire of the bundle")
             for item in resource.get("item", []):
+                if asked is not None and item.get("linkId") not in asked:
+                    problems.append(f"{where}: item {item.get('linkId')} is not in its Questionnaire")
                 for answer in item.get("answer", []):
                     if not _in_range(answer.get("valueInteger"), (0, 6)):
                         problems.append(f"{where}: SBI item {item.get('linkId')} must be 0-6")

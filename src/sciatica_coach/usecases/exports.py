@@ -100,7 +100,7 @@ def export_fhir(
     store: Store, catalog: Catalog, patient_id: int, now: datetime | None = None, who: Account | None = None
 ) -> dict[str, Any]:
     """The patient's record as a FHIR R4B Bundle (JSON-ready)."""
-    return build_bundle(export_record(store, patient_id, now, who), catalog.library)
+    return build_bundle(export_record(store, patient_id, now, who), catalog.library, catalog.sbi)
 
 
 def export_csv(store: Store, patient_id: int, now: datetime | None = None, who: Account | None = None) -> bytes:
