@@ -4,8 +4,8 @@ Patient; an ActivityDefinition per content exercise (canonical url and the conte
 ServiceRequest per prescribed exercise (reps in `quantity`, sessions a day and the hold in `occurrenceTiming`,
 `instantiatesCanonical` to its ActivityDefinition); an Observation per pain score (LOINC 72514-3, bodySite the lower
 back or a leg, SNOMED CT); a QuestionnaireResponse per SBI (answering the SBI Questionnaire, included) with its
-total as an Observation `derivedFrom` it; a Procedure per completed session. Resource ids are name-based UUIDs of the file's refs, so the same record gives
-the same bundle.
+total as an Observation `derivedFrom` it; a Procedure per completed session. Resource ids are name-based UUIDs of
+the file's refs, so the same record gives the same bundle.
 """
 
 from __future__ import annotations
