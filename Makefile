@@ -54,10 +54,11 @@ assets: node_modules/.installed
 # Browser tests drive Debian's Chromium; ffmpeg turns test clips into a fake camera; espeak-ng speaks terminal cues.
 # A fresh machine has no package lists yet, so apt-get update runs before apt-get install.
 system-deps:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || \
+	  ! ldconfig -p | grep -q 'libpango-1.0.so.0' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq >/dev/null && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng >/dev/null; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
 lint: install

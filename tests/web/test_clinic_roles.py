@@ -25,7 +25,7 @@ from web.clinic_world import ROLES, Clinic, clients, make_clinic
 
 PATIENT_MODULES = {
     f"sciatica_coach.web.routes.{name}"
-    for name in ("pages", "sessions", "history", "safety", "checkins", "progress", "messages")
+    for name in ("pages", "sessions", "history", "safety", "checkins", "progress", "messages", "exports")
 }
 SESSION_PATHS = ("{session_id}",)
 PATIENT_ONLY = {"patient": "ok", "other_patient": "ok", "clinician": 403, "other_clinician": 403, "admin": 403}
@@ -48,6 +48,11 @@ OTHER_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", PATIENT_PAGE + "/messages/read"): {"anonymous": 401, **_own_patient(303)},
     ("POST", PATIENT_PAGE + "/assessment"): {"anonymous": 401, **_own_patient(422)},  # no form: nothing confirmed
     ("GET", PATIENT_PAGE + "/prescription"): {"anonymous": 303, **_own_patient(200)},
+    # The patient's record for their clinician: the PDF report, JSON, FHIR and CSV downloads.
+    ("GET", PATIENT_PAGE + "/report.pdf"): {"anonymous": 303, **_own_patient(200)},
+    ("GET", PATIENT_PAGE + "/export.json"): {"anonymous": 303, **_own_patient(200)},
+    ("GET", PATIENT_PAGE + "/export.fhir.json"): {"anonymous": 303, **_own_patient(200)},
+    ("GET", PATIENT_PAGE + "/export.csv"): {"anonymous": 303, **_own_patient(200)},
     ("POST", PATIENT_PAGE + "/prescription"): {"anonymous": 401, **_own_patient(303)},
     ("POST", PATIENT_PAGE + "/changes/{change_id}"): {"anonymous": 401, **_own_patient(404)},  # a made-up id
     ("POST", PATIENT_PAGE + "/offers/{rule_id}"): {"anonymous": 401, **_own_patient(409)},  # no such offer

@@ -8,6 +8,7 @@ from sciatica_coach.cli import db, rules, users
 from sciatica_coach.cli.analyze import analyze
 from sciatica_coach.cli.checkin import checkin
 from sciatica_coach.cli.demo import demo
+from sciatica_coach.cli.exports import export, import_
 from sciatica_coach.cli.program import program
 from sciatica_coach.cli.progress import progress
 from sciatica_coach.cli.screen import screen
@@ -32,6 +33,8 @@ app.command(name="analyze")(analyze)
 app.command(name="screen")(screen)
 app.command(name="demo")(demo)
 app.command(name="worker")(worker)
+app.command(name="export")(export)
+app.command(name="import")(import_)
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(users.app, name="users")

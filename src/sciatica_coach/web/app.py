@@ -29,8 +29,10 @@ from sciatica_coach.web.routes import (
     camera,
     checkins,
     clinic,
+    clinic_exports,
     clinic_patient,
     clinic_prescription,
+    exports,
     history,
     messages,
     pages,
@@ -84,7 +86,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     # Clinic mode: every patient route needs a signed-in patient (anonymous users are sent to sign in); the camera
     # socket checks the cookie itself.
     patient_only = [require_patient] if settings.clinic else []
-    for module in (pages, sessions, history, safety, checkins, progress):
+    for module in (pages, sessions, history, safety, checkins, progress, exports):
         app.include_router(module.router, dependencies=patient_only)
     app.include_router(camera.router)
     if settings.clinic:
@@ -92,6 +94,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
         app.include_router(accounts.router)
         app.include_router(clinic.router)
         app.include_router(clinic_patient.router)
+        app.include_router(clinic_exports.router)
         app.include_router(clinic_prescription.router)
         app.include_router(messages.router, dependencies=patient_only)
         app.include_router(alerts.router)
