@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from helpers import session_factory
 from sciatica_coach.domain.screening import all_no, load_red_flags
@@ -14,6 +14,7 @@ from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.safety import record_screening
 
 from .conftest import LiveServer
+from .test_axe import check_pages
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +63,14 @@ def test_home_shows_the_day_and_only_safety_when_locked(
     for exercising in ("Start session", "gentle movement", "Today's program", "Your day"):
         expect(main).not_to_contain_text(exercising)
     _shot(page, "home-locked", tmp_path)
+
+
+def test_the_day_the_reminders_page_and_the_locked_home_pass_axe(
+    browser: Browser, live_server: LiveServer, cleared: int
+) -> None:
+    problems = check_pages(browser, live_server.url, ["/", "/reminders"])
+    with session_factory(live_server.database_url) as factory, transaction(factory) as db:
+        emergency = next(item for item in load_red_flags().questions("full") if item.level == "emergency")
+        record_screening(db, cleared, "full", {**all_no("full"), emergency.id: True})
+    problems += check_pages(browser, live_server.url, ["/"])
+    assert problems == []
