@@ -10,6 +10,7 @@ from sciatica_coach.cli.checkin import checkin
 from sciatica_coach.cli.demo import demo
 from sciatica_coach.cli.program import program
 from sciatica_coach.cli.progress import progress
+from sciatica_coach.cli.reminders import reminders
 from sciatica_coach.cli.screen import screen
 from sciatica_coach.cli.serve import serve
 from sciatica_coach.cli.session import session
@@ -32,6 +33,7 @@ app.command(name="analyze")(analyze)
 app.command(name="screen")(screen)
 app.command(name="demo")(demo)
 app.command(name="worker")(worker)
+app.command(name="reminders")(reminders)
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(users.app, name="users")
