@@ -5,6 +5,7 @@ nothing about health, and its link is secret and revocable (only the SHA-256 is 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime, time
 
 import pytest
@@ -156,3 +157,22 @@ def test_next_reminder_is_in_the_chosen_time_zone() -> None:
     # after the last one of the day: tomorrow's check-in
     late = next_reminder(times, datetime(2026, 1, 15, 19, 0, tzinfo=UTC))
     assert (late.kind, late.at.day, late.at.hour) == ("checkin", 16, 7)
+
+
+def test_the_token_never_reaches_the_access_log(client: TestClient) -> None:
+    client.put("/api/reminders", json=TIMES)
+    path = _link(client)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", path, "1.1", 200),
+        None,
+    )
+    access = logging.getLogger("uvicorn.access")
+    assert all(f.filter(record) for f in access.filters)
+    message = record.getMessage()
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    assert token not in message and "/calendar/(token hidden).ics" in message

@@ -91,6 +91,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     app.include_router(camera.router)
     # The calendar feed: calendar apps cannot sign in, so its secret token is the key (no patient dependency).
     app.include_router(calendar.router)
+    calendar.hide_tokens_in_access_log()
     if settings.clinic:
         app.state.signin_limiter = SignInLimiter()
         app.include_router(accounts.router)
