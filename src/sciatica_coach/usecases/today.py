@@ -22,7 +22,7 @@ from sciatica_coach.usecases.reminders import reminders_of
 @dataclass(frozen=True)
 class YourDay:
     """Today so far: sessions completed and planned, whether the morning check-in is done, the next reminder (None
-    before reminders are chosen) and the newest plan change (None before the first)."""
+    before reminders are chosen) and the newest plan change of the last 90 days (None when there is none)."""
 
     sessions_done: int
     sessions_planned: int
@@ -40,5 +40,5 @@ def your_day(db: Session, patient_id: int, prescription: Prescription, library: 
         sessions_planned=planned_sessions_per_day(prescription, library),
         checkin_done=todays_morning(db, patient_id, start, end) is not None,
         next_reminder=next_reminder(times, now) if times else None,
-        last_change=last_program_change(db, patient_id),
+        last_change=last_program_change(db, patient_id, now),
     )
