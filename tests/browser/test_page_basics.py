@@ -25,6 +25,7 @@ PAGES = (
     "/progress",
     "/history",
     "/screening",
+    "/reminders",
 )
 
 # WCAG 2 contrast ratio of the computed colour of every visible link against the first opaque background behind it.

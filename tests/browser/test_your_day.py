@@ -34,6 +34,13 @@ def test_home_shows_the_day_and_only_safety_when_locked(
     page.select_option("#timezone", "UTC")
     page.get_by_role("button", name="Save my times").click()
     expect(page.locator("#saved")).to_be_visible()
+    page.get_by_role("button", name="Make a calendar link").click()
+    link = page.locator("#calendar-link").input_value()
+    assert link.startswith(live_server.url + "/calendar/") and link.endswith(".ics")
+    feed = page.request.get(link)
+    assert feed.status == 200 and "RRULE:FREQ=DAILY" in feed.text() and "T233000" not in feed.text()
+    assert "T073000" in feed.text() and "T235800" in feed.text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "reminders", tmp_path)
 
     page.goto(live_server.url + "/")
