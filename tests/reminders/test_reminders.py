@@ -176,3 +176,12 @@ def test_the_token_never_reaches_the_access_log(client: TestClient) -> None:
     message = record.getMessage()
     token = path.removeprefix("/calendar/").removesuffix(".ics")
     assert token not in message and "/calendar/(token hidden).ics" in message
+
+
+def test_the_page_shows_a_new_link_once_and_keeps_it_out_of_caches(client: TestClient) -> None:
+    client.put("/api/reminders", json=TIMES)
+    made = client.post("/reminders/calendar-link", headers=HTML)
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    assert 'id="calendar-link" value="http://testserver/calendar/' in made.text
+    later = client.get("/reminders", headers=HTML).text
+    assert "/calendar/" not in later and "Make a new link" in later  # only its hash is kept: it cannot be shown again

@@ -191,7 +191,9 @@ async def make_calendar_link(
         return _page(request, templates, shown, problems=exc.problems, status=422)
     with store.read() as db:
         shown = view(db, patient_id)
-    return _page(request, templates, shown, link=calendar_url(request, token))
+    page = _page(request, templates, shown, link=calendar_url(request, token))
+    page.headers["Cache-Control"] = "no-store"  # the page holds the secret link: never kept in a cache
+    return page
 
 
 @router.get("/api/reminders")
