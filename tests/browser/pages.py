@@ -13,4 +13,5 @@ PERSONAL_PAGES = (
     "/history",
     "/screening",
     "/safety",
+    "/reminders",
 )

@@ -46,9 +46,10 @@ def test_a_red_flag_shows_the_emergency_message_and_locks_the_start_button(live_
     expect(call).to_have_attribute("href", "tel:112")
     assert call.bounding_box() is not None and call.bounding_box()["height"] >= 44  # type: ignore[index]
 
-    page.goto(live_server.url + "/")
-    expect(page.locator("#gate")).to_contain_text(CONTENT.messages.emergency.summary)
-    expect(page.get_by_role("button", name="Start session")).to_be_disabled()
+    page.goto(live_server.url + "/")  # only the safety message and the call buttons: nothing to start
+    expect(page.locator("#safety-first")).to_contain_text(CONTENT.messages.emergency.summary)
+    expect(page.locator("#safety-first").get_by_role("link", name="Call 112")).to_be_visible()
+    expect(page.get_by_role("button", name="Start session")).to_have_count(0)
 
 
 @pytest.mark.browser
@@ -60,7 +61,8 @@ def test_an_urgent_sign_then_an_assessment_and_a_clean_screening_unlock_the_star
     expect(page.get_by_role("alert")).to_contain_text(CONTENT.messages.today.summary)
     expect(page.get_by_role("link", name="Call 112")).to_have_count(0)
     page.goto(live_server.url + "/")
-    expect(page.get_by_role("button", name="Start session")).to_be_disabled()
+    expect(page.locator("#safety-first")).to_contain_text(CONTENT.messages.today.summary)
+    expect(page.get_by_role("button", name="Start session")).to_have_count(0)
 
     page.goto(live_server.url + "/safety")
     page.get_by_label("Who assessed you").fill("Dr Lee, Riverside GP")

@@ -94,8 +94,9 @@ def test_a_red_flag_locks_the_session_in_progress(
         record_screening(db, screened, "full", {**all_no("full"), emergency.id: True})
         db.commit()
     today = client.get("/", headers={"accept": "text/html"}).text
-    assert 'class="urgent"' in today
-    assert '<button type="button" disabled' in today
+    # The home page shows only the safety message and the call buttons: no way back into the session from there.
+    assert 'id="safety-first" class="urgent' in today
+    assert f'href="/session/{session_id}"' not in today and "Resume session" not in today
     for method, path, body in ACCESS[:1] + ACCESS[3:7]:  # the player page and every API call but stop
         response = client.request(method, path.format(id=session_id), json=body, follow_redirects=False)
         assert response.status_code == 423, path

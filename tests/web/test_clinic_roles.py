@@ -25,7 +25,7 @@ from web.clinic_world import ROLES, Clinic, clients, make_clinic
 
 PATIENT_MODULES = {
     f"sciatica_coach.web.routes.{name}"
-    for name in ("pages", "sessions", "history", "safety", "checkins", "progress", "messages", "exports")
+    for name in ("pages", "sessions", "history", "safety", "checkins", "progress", "messages", "exports", "reminders")
 }
 SESSION_PATHS = ("{session_id}",)
 PATIENT_ONLY = {"patient": "ok", "other_patient": "ok", "clinician": 403, "other_clinician": 403, "admin": 403}
@@ -80,6 +80,8 @@ OTHER_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
         "other_clinician": 404,
     },
     ("GET", "/invite/{token}"): dict.fromkeys(ROLES, 404),  # a made-up token
+    # The calendar feed needs no sign-in (calendar apps cannot sign in): a made-up token is a 404 for everyone.
+    ("GET", "/calendar/{token}.ics"): dict.fromkeys(ROLES, 404),
     ("POST", "/invite/{token}"): dict.fromkeys(ROLES, 404),
 }
 CHECK = {"index": 0, "back": 1, "leg": 1, "left_reach": "none", "right_reach": "none"}

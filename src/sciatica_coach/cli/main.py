@@ -11,6 +11,7 @@ from sciatica_coach.cli.demo import demo
 from sciatica_coach.cli.exports import export, import_
 from sciatica_coach.cli.program import program
 from sciatica_coach.cli.progress import progress
+from sciatica_coach.cli.reminders import reminders
 from sciatica_coach.cli.screen import screen
 from sciatica_coach.cli.serve import serve
 from sciatica_coach.cli.session import session
@@ -35,6 +36,7 @@ app.command(name="demo")(demo)
 app.command(name="worker")(worker)
 app.command(name="export")(export)
 app.command(name="import")(import_)
+app.command(name="reminders")(reminders)
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(users.app, name="users")

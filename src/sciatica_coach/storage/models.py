@@ -301,3 +301,18 @@ class Alert(Base):
     acknowledged_by_name: Mapped[str | None] = mapped_column(String(120), default=None)  # kept if the user goes
     acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ReminderSetting(Base):
+    """A patient's reminder schedule (session times, check-in time, time zone) and the SHA-256 of their calendar
+    feed's secret token (the token itself is never stored; a new link replaces the hash, so the old URL stops)."""
+
+    __tablename__ = "reminder_settings"
+    __table_args__ = (Index("uq_reminder_settings_calendar_token", "calendar_token_sha256", unique=True),)
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    session_times: Mapped[list[Any]] = mapped_column(JSON)  # ["09:00", "18:00"]
+    checkin_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    calendar_token_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,6 +26,7 @@ from sciatica_coach.web.deps import require_patient
 from sciatica_coach.web.routes import (
     accounts,
     alerts,
+    calendar,
     camera,
     checkins,
     clinic,
@@ -37,6 +38,7 @@ from sciatica_coach.web.routes import (
     messages,
     pages,
     progress,
+    reminders,
     safety,
     sessions,
 )
@@ -86,9 +88,12 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     # Clinic mode: every patient route needs a signed-in patient (anonymous users are sent to sign in); the camera
     # socket checks the cookie itself.
     patient_only = [require_patient] if settings.clinic else []
-    for module in (pages, sessions, history, safety, checkins, progress, exports):
+    for module in (pages, sessions, history, safety, checkins, progress, exports, reminders):
         app.include_router(module.router, dependencies=patient_only)
     app.include_router(camera.router)
+    # The calendar feed: calendar apps cannot sign in, so its secret token is the key (no patient dependency).
+    app.include_router(calendar.router)
+    calendar.hide_tokens_in_access_log()
     if settings.clinic:
         app.state.signin_limiter = SignInLimiter()
         app.include_router(accounts.router)

@@ -116,3 +116,17 @@ def stored_change_view(row: PlanChange, library: Library) -> dict[str, Any]:
         "by": row.after.get("by"),
         "note": row.after.get("note") or None,
     }
+
+
+def change_line(row: PlanChange, library: Library) -> str:
+    """A saved plan change in one line of patient words (no rule ids): '3 Dec 2026: Dose changed · Nerve glide:
+    5 reps, 5-second hold → 6 reps, 5-second hold'."""
+    words = stored_change_view(row, library)
+    line = f"{words['day']}: {words['what']}"
+    if words["name"]:
+        line += f" · {words['name']}"
+    if words["before"] and words["after"] and words["before"] != words["after"]:
+        line += f": {words['before']} → {words['after']}"
+    elif words["after"] and not words["before"]:
+        line += f": {words['after']}"
+    return line

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
+from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.script import build_script, script_duration
+from sciatica_coach.domain.screening import LEVELS, outcome_message, worst_level
 from sciatica_coach.domain.wording import dosage_lines, prescribed
 from sciatica_coach.storage.plans import current_prescription
-from sciatica_coach.storage.safety import cautioned, exercise_gate
+from sciatica_coach.storage.safety import Gate, cautioned, exercise_gate, open_locks
 from sciatica_coach.storage.sessions import active_session
-from sciatica_coach.web.deps import LibraryDep, PatientId, ReadDep, TemplatesDep
+from sciatica_coach.usecases.today import your_day
+from sciatica_coach.web.deps import CatalogDep, LibraryDep, PatientId, ReadDep, TemplatesDep
+from sciatica_coach.web.plan_words import change_line
 
 router = APIRouter()
 
@@ -27,23 +32,55 @@ def greeting(now: datetime) -> str:
     return "Good evening"
 
 
+def reminder_day(at: datetime, now: datetime) -> str:
+    """'today' or 'tomorrow': the day a reminder falls on, in its own time zone."""
+    return "today" if at.date() == now.astimezone(at.tzinfo).date() else "tomorrow"
+
+
+def _locked(
+    request: Request, db: Session, patient_id: int, catalog: Catalog, gate: Gate, templates: Any
+) -> HTMLResponse:
+    """The home page during a safety lock: only the safety message and the call buttons, nothing about exercise."""
+    level = worst_level(lock.level for lock in open_locks(db, patient_id) if lock.level in LEVELS)
+    context = {
+        "nav": "today",
+        "locked": True,
+        "gate": gate,
+        "message": outcome_message(level, catalog.red_flags) if level else None,
+        "emergency": gate.urgent,
+    }
+    response: HTMLResponse = templates.TemplateResponse(request, "today.html", context)
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
 def today(
-    request: Request, db: ReadDep, patient_id: PatientId, library: LibraryDep, templates: TemplatesDep
+    request: Request, db: ReadDep, patient_id: PatientId, catalog: CatalogDep, templates: TemplatesDep
 ) -> HTMLResponse:
-    """Today's program, the safety gate and the button to start or resume a session."""
+    """Your day (sessions done and planned, the check-in, the next reminder, the last program change), today's
+    program and the button to start or resume a session; during a safety lock, only what to do about it."""
+    gate = exercise_gate(db, patient_id)
+    if gate is not None and gate.kind == "lock":
+        return _locked(request, db, patient_id, catalog, gate, templates)
+    library = catalog.library
     prescription, caution_notes = cautioned(db, patient_id, current_prescription(db, patient_id, library), library)
     items = [{"exercise": library.exercise(item.exercise_id), "dose": prescribed(item)} for item in prescription.items]
     minutes = max(1, round(script_duration(build_script(prescription, library)) / 60))
+    now = datetime.now(UTC)
+    day = your_day(db, patient_id, prescription, library, now)
     context = {
         "nav": "today",
+        "locked": False,
         "minutes": minutes,
         "greeting": greeting(datetime.now()),
         "items": items,
-        "gate": exercise_gate(db, patient_id),
+        "gate": gate,
         "active": active_session(db, patient_id),
         "disclaimer": library.program.disclaimer,
         "caution_notes": caution_notes,
+        "day": day,
+        "last_change": change_line(day.last_change, library) if day.last_change else None,
+        "reminder_day": reminder_day(day.next_reminder.at, now) if day.next_reminder else "",
     }
     return templates.TemplateResponse(request, "today.html", context)
 
