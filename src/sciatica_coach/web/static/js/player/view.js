@@ -2,6 +2,7 @@
 const RING_LENGTH = 2 * Math.PI * 52;
 const KIND_WORDS = {
   "check-before": "Symptom check",
+  "check-between": "Symptom check",
   "check-after": "Symptom check",
   "get-ready": "Get ready",
   "switch-side": "Switch sides",
