@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -44,7 +45,7 @@ def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server:
     assert phases == list(range(len(script)))  # every phase played once, in order
     # Never two symptom forms in a row: after each check comes a timed phase (or the end).
     kinds = [e["kind"] for e in seen if e["type"] == "sc:phase"]
-    assert not any(a.startswith("check") and b.startswith("check") for a, b in zip(kinds, kinds[1:], strict=False))
+    assert not any(a.startswith("check") and b.startswith("check") for a, b in pairwise(kinds))
     assert all(e["sessionId"] == session_id for e in seen)
     shown = {e["index"]: e for e in seen if e["type"] == "sc:phase"}
     for phase in script:
