@@ -176,14 +176,8 @@ function halt(state) {
 
 function movedOn() {
   halt("moved");
-  const status = $("status");
-  status.textContent = "This session moved on in another window or device, so this one has stopped. ";
-  const link = document.createElement("a");
-  link.href = window.location.pathname;
-  link.textContent = "Carry on from where it is now.";
-  status.append(link);
-  status.classList.add("problem");
-  link.focus();
+  const words = "This session moved on in another window or device, so this one has stopped.";
+  view.problem(words, window.location.pathname, "Carry on from where it is now.").focus();
 }
 
 function submitCheck(phase, answers) {
@@ -210,30 +204,12 @@ function submitCheck(phase, answers) {
   );
 }
 
-function lines(container, texts) {
-  container.replaceChildren(
-    ...texts.map((text) => {
-      const p = document.createElement("p");
-      p.textContent = text;
-      return p;
-    }),
-  );
-}
-
 function showStepDown(advice) {
   if (timer) timer.cancel();
   timer = null;
   stepDownOpen = true;
-  root.dataset.kind = "step-down";
-  $("timed").hidden = true;
-  $("step-down-title").textContent = advice.title;
-  lines($("step-down-why"), advice.why);
-  $("step-down-now").textContent = advice.now;
-  lines($("step-down-program"), advice.program);
-  $("step-down-worsening").textContent = advice.worsening;
-  $("step-down-continue").hidden = advice.ends_session;
   buttons.pause.disabled = true;
-  $("step-down").hidden = false;
+  view.stepDown(advice);
   voice.say(`${advice.title}. ${advice.now}`);
   $("step-down-title").focus();
 }
@@ -406,17 +382,7 @@ async function handleError(error) {
 
 function showProblem(error) {
   halt(error.status === 423 ? "gated" : "error");
-  const status = $("status");
-  status.textContent = error.message || "Something went wrong.";
-  if (error.body?.url) {
-    const link = document.createElement("a");
-    link.href = error.body.url;
-    link.textContent = " Find out what to do.";
-    status.append(link);
-  }
-  status.classList.add("problem");
-  status.setAttribute("tabindex", "-1");
-  status.focus();
+  view.problem(error.message || "Something went wrong.", error.body?.url, "Find out what to do.").focus();
 }
 
 // Space is the player's pause key wherever focus is, except in a form's own fields and buttons (the pain scales,

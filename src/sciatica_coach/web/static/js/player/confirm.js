@@ -64,7 +64,8 @@ export class Undo {
       this.text.textContent = `${words} Undo within ${left} s.`;
       this.bar.dataset.left = String(left);
     };
-    this.pending = { onCommit, onUndo, timer: setInterval(() => (performance.now() >= deadline ? this.commit() : show()), 200) };
+    const tick = () => (performance.now() >= deadline ? this.commit() : show());
+    this.pending = { onCommit, onUndo, timer: setInterval(tick, 200) };
     show();
     this.bar.hidden = false;
     this.button.focus();
