@@ -231,3 +231,20 @@ def test_back_after_finishing_never_shows_a_fresh_player(page: Page, live_server
     page.wait_for_url(player_url)
     expect(page.locator("#player")).to_have_count(0)  # the saved session's summary, not a player at 0 %
     expect(page.get_by_text("Session stopped because it hurt").first).to_be_visible()
+
+
+@pytest.mark.parametrize("live_server", [2.0], indirect=True)
+def test_stop_still_works_while_a_skip_waits_to_be_undone(page: Page, live_server: LiveServer, cleared: int) -> None:
+    session_id = start_session(page, live_server.url)
+    to_first_move(page)
+    page.get_by_role("button", name="Skip exercise").click()
+    page.get_by_role("button", name="Yes, skip").click()
+    expect(page.locator("#undo")).to_be_visible()
+    page.get_by_role("button", name="Stop: this hurts").click()  # the skip is dropped for the stop
+    expect(page.locator("#undo")).to_be_hidden()
+    expect(page.locator("#stop-form")).to_be_visible()
+    page.get_by_role("button", name="Back to the session").click()
+    page.wait_for_timeout(6000)
+    saved = state(page, live_server.url, session_id)
+    assert saved["status"] == "in_progress"
+    assert not saved["record"]["exercises"][0]["skipped"]  # type: ignore[index]

@@ -284,6 +284,7 @@ async function sendSkip() {
     paused = false;
     view.paused(false);
     enter(state.position);
+    if (script[state.position]?.duration !== null) buttons.pause.focus(); // a check focuses its own title
     view.status("Skipped. On to the next part.");
   } catch (error) {
     handleError(error);
@@ -292,8 +293,10 @@ async function sendSkip() {
 
 // "Stop: this hurts": everything stops at once, then the pain and where it is felt are asked and saved with the stop.
 function stopForPain() {
-  if (finished || stopForm.isOpen || undo.isOpen || halted()) return;
+  if (finished || stopForm.isOpen || halted()) return;
+  // Stop always works: a skip being asked about or waiting to be undone is dropped for it.
   confirmStep.close();
+  undo.clear();
   if (timer && !paused) timer.pause();
   paused = true;
   view.paused(true);
