@@ -248,3 +248,32 @@ def test_stop_still_works_while_a_skip_waits_to_be_undone(page: Page, live_serve
     saved = state(page, live_server.url, session_id)
     assert saved["status"] == "in_progress"
     assert not saved["record"]["exercises"][0]["skipped"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_patient_pages_show_no_rule_ids_and_the_sbi_kindly(
+    browser: Browser, live_server: LiveServer, cleared: int, size: str
+) -> None:
+    with sized(browser, size) as (_context, page):
+        session_id = start_session(page, live_server.url)
+        api = f"{live_server.url}/api/sessions/{session_id}"
+        calm = {"back": 2, "leg": 3, "left_reach": "thigh", "right_reach": "none"}
+        for phase in state(page, live_server.url, session_id)["script"]:  # type: ignore[attr-defined]
+            if phase["duration"] is None:  # before calm; after the glide further down the leg: the rules change it
+                answers = calm if phase["index"] == 0 else {**calm, "left_reach": "below-knee"}
+                assert page.request.post(f"{api}/check", data={"index": phase["index"], **answers}).ok
+                if phase["kind"] == "check-between":
+                    break
+            else:
+                assert page.request.post(f"{api}/progress", data={"completed_index": phase["index"]}).ok
+        page.goto(live_server.url + "/plan")
+        expect(page.locator("main")).to_contain_text("bent knee")
+        expect(page.locator("main")).not_to_contain_text("Rule ")
+        expect(page.locator("body")).not_to_contain_text(", version ")
+        page.goto(live_server.url + "/checkin/sbi")
+        for item, value in (("leg-pain", 5), ("numbness-tingling", 4), ("weakness", 3), ("sitting-pain", 4)):
+            page.locator(f"label:has(input[name='{item}'][value='{value}'])").click()
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("main")).to_contain_text("not a pass mark for you")
+        expect(page.locator("main")).not_to_contain_text("above it")
