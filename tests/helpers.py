@@ -357,13 +357,15 @@ class Driver:
         stop = data["total"] if until is None else until
         exercises: list[str] = []
         for phase in data["script"][data["position"] : stop]:
-            if phase["kind"] in ("check-before", "check-after"):
+            if phase["kind"] in ("check-before", "check-between", "check-after"):
                 when = "before" if phase["kind"] == "check-before" else "after"
                 if when == "before":
                     exercises.append(phase["exercise_id"])
                 answers = self.clean_check if check_for is None else check_for(phase["exercise_id"], when)
                 body = {"index": phase["index"], **answers}
                 response = self.client.post(f"/api/sessions/{session_id}/check", json=body)
+                if phase["kind"] == "check-between":  # also the check before the next exercise
+                    exercises.append(data["script"][phase["index"] + 1]["exercise_id"])
             else:
                 response = self.client.post(
                     f"/api/sessions/{session_id}/progress", json={"completed_index": phase["index"]}

@@ -108,7 +108,7 @@ def test_a_check_after_an_exercise_and_a_stop_for_pain_raise_their_alerts(clinic
             calm = {"back": 2, "leg": 3, "left_reach": "thigh", "right_reach": "none"}
             return calm if when == "before" else {**calm, "leg": 8, "left_reach": "foot"}
 
-        first_after = next(p["index"] for p in drive.state(session_id)["script"] if p["kind"] == "check-after")
+        first_after = next(p["index"] for p in drive.state(session_id)["script"] if p["kind"] == "check-between")
         drive.play(session_id, until=first_after + 1, check_for=worse_after)
         raised = alerts(clinic_app, pid(clinic))
         assert {a for a, _, _ in raised} >= {"leg-pain-high", "leg-pain-rise", "spreading"}

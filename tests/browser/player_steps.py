@@ -45,11 +45,27 @@ def start_session(page: Page, base_url: str) -> str:
     return session_id
 
 
+UNDO_WAIT = 15_000  # ms: Skip and Stop are sent once their undo time (5 s) has passed
+
+
 def skip_exercise(page: Page) -> None:
-    """Press Skip and wait until the player shows the next exercise (not a fixed time)."""
+    """Press Skip, confirm, and wait (through the undo time) until the player shows the check that closes the exercise
+    or the next exercise (not a fixed time)."""
+    player = page.locator("#player")
+    index = player.get_attribute("data-index")
+    page.locator("#skip").click()
+    page.locator("#confirm").get_by_role("button", name="Yes, skip").click()
+    expect(page.locator("#undo")).to_be_visible()
+    expect(player).not_to_have_attribute("data-index", index or "", timeout=UNDO_WAIT)
+
+
+def skip_to_next_exercise(page: Page) -> None:
+    """Skip the exercise under way and answer the one check between it and the next (a clean one)."""
     name = page.locator("#exercise-name")
     current = name.text_content() or ""
-    page.locator("#skip").click()
+    skip_exercise(page)
+    if page.locator("#player").get_attribute("data-kind") == "check-between":
+        answer_check(page, back=1, leg=1)
     expect(name).not_to_have_text(current)
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, Playwright, WebSocket, expect
 import sciatica_coach
 from browser.camera_clip import FakeCamera, labelled_clip, make_fake_camera
 from browser.conftest import LiveServer, chromium, phone_page
-from browser.player_steps import skip_exercise, start_session
+from browser.player_steps import UNDO_WAIT, skip_to_next_exercise, start_session
 from helpers import clear_to_exercise, session_factory
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.models import ExerciseSession
@@ -129,7 +129,7 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
     page.on("request", lambda request: posted.append(request.post_data or "") if request.method != "GET" else None)
     session_id = start_session(page, live_server.url)
     for _ in range(2):  # nerve glide and press-up skipped: on to the hip hinge
-        skip_exercise(page)
+        skip_to_next_exercise(page)
     expect(page.locator("#exercise-name")).to_contain_text("Hip hinge")
 
     expect(page.locator("#camera-privacy")).to_contain_text("stays on this device")
@@ -173,7 +173,7 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
 def switch_camera_on_at_the_hinge(page: Page, base_url: str) -> None:
     start_session(page, base_url)
     for _ in range(2):
-        skip_exercise(page)
+        skip_to_next_exercise(page)
     expect(page.locator("#exercise-name")).to_contain_text("Hip hinge")
     page.get_by_role("switch", name="Use camera").check()
 
@@ -185,7 +185,8 @@ def test_without_a_camera_a_clear_message_and_the_session_carries_on(page: Page,
     expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
     expect(page.locator("[data-camera-live]")).to_be_hidden()
     page.locator("#skip").click()  # the session itself goes on to its end
-    expect(page.locator("#summary")).to_be_visible()
+    page.get_by_role("button", name="Yes, skip").click()
+    expect(page.locator("#summary")).to_be_visible(timeout=UNDO_WAIT)
 
 
 def test_camera_permission_refused_says_how_to_allow_it(playwright: Playwright, live_server: LiveServer) -> None:

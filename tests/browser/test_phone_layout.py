@@ -56,7 +56,7 @@ def test_every_page_fits_a_phone(page: Page, live_server: LiveServer, cleared: i
     expect(page.locator("#stop-form")).to_be_visible()
     _check(page, "player-stop", tmp_path)
     page.get_by_role("button", name="Stop without answering").click()
-    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible(timeout=15_000)  # after the few seconds to undo
     _check(page, "player-summary", tmp_path)
     page.goto(live_server.url + "/history")
     _check(page, "history-with-session", tmp_path)

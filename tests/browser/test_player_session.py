@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer
-from .player_steps import answer_check, events, record_events, start_session
+from .player_steps import UNDO_WAIT, answer_check, events, record_events, start_session
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +24,15 @@ def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server:
     with urllib.request.urlopen(f"{live_server.url}/api/sessions/{session_id}") as response:
         script = json.load(response)["script"]
     checks = [p for p in script if p["duration"] is None]
-    assert len(checks) == 6  # before and after each of the three exercises
-    for number, phase in enumerate(checks):
+    # One check before the first exercise, one between each two (after the one, before the next), one at the end.
+    assert [p["kind"] for p in checks] == ["check-before", "check-between", "check-between", "check-after"]
+    shown_checks = []
+    for phase, leg, left in zip(checks, (5, 3, 1, 0), ("thigh", "thigh", "thigh", "buttock"), strict=True):
         expect(page.locator("#player")).to_have_attribute("data-index", str(phase["index"]), timeout=30_000)
         expect(page.locator("#check-form")).to_be_visible()
-        answer_check(page, back=3, leg=max(0, 5 - number), left="thigh" if number < 3 else "buttock")
+        shown_checks.append(page.locator("#check-intro").text_content())
+        answer_check(page, back=3, leg=leg, left=left)
+    assert "also your check before the next exercise" in (shown_checks[1] or "")
     summary = page.locator("#summary")
     expect(summary).to_be_visible(timeout=30_000)
     expect(summary.get_by_role("heading", level=2)).to_have_text("Session complete. Well done!")
@@ -38,6 +43,9 @@ def test_a_whole_session_completes_and_shows_in_history(page: Page, live_server:
     seen = events(page)
     phases = [e["index"] for e in seen if e["type"] == "sc:phase"]
     assert phases == list(range(len(script)))  # every phase played once, in order
+    # Never two symptom forms in a row: after each check comes a timed phase (or the end).
+    kinds = [e["kind"] for e in seen if e["type"] == "sc:phase"]
+    assert not any(a.startswith("check") and b.startswith("check") for a, b in pairwise(kinds))
     assert all(e["sessionId"] == session_id for e in seen)
     shown = {e["index"]: e for e in seen if e["type"] == "sc:phase"}
     for phase in script:
@@ -105,8 +113,9 @@ def test_no_answer_is_prefilled_and_stop_asks_the_pain_and_where(
     stop.locator("#stop-right-reach").select_option("none")
     stop.get_by_role("button", name="Save and stop").click()
 
+    expect(page.locator("#undo")).to_contain_text("Stopping the session.")  # a few seconds to undo, then sent
     summary = page.locator("#summary")
-    expect(summary.get_by_role("heading", level=2)).to_have_text("Session stopped because it hurt")
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Session stopped because it hurt", timeout=UNDO_WAIT)
     expect(summary).not_to_contain_text("Well done")
     expect(summary).to_contain_text("You stopped the sciatic nerve glide because it hurt.")
     expect(summary).to_contain_text("contact your doctor or physiotherapist")
@@ -126,22 +135,26 @@ def test_a_check_that_shows_spreading_leaves_the_exercise_out_with_advice(
     answer_check(page, back=2, leg=3, left="thigh")
     expect(page.locator("#player")).to_have_attribute("data-kind", "get-ready", timeout=10_000)
     page.get_by_role("button", name="Skip exercise").click()
-    expect(page.locator("#player")).to_have_attribute("data-exercise", "prone-press-up")
-    answer_check(page, back=2, leg=3, left="foot")  # further down the leg than at the last check
+    page.get_by_role("button", name="Yes, skip").click()
+    # The skip lands on the one check between the glide and the press-up.
+    expect(page.locator("#player")).to_have_attribute("data-kind", "check-between", timeout=UNDO_WAIT)
+    answer_check(page, back=2, leg=3, left="foot")  # further down the leg than before the glide
     advice = page.locator("#step-down")
     expect(advice).to_be_visible()
-    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    expect(page.locator("#step-down-title")).to_have_text("Stop the sciatic nerve glide for today")
     expect(page.locator("#step-down-title")).to_be_focused()
-    expect(advice).to_contain_text("Your symptoms reach further down your leg than at your last check.")
-    expect(advice).to_contain_text("Your program has not changed for now.")
+    expect(advice).to_contain_text("Your symptoms reached further down your leg than before you started this exercise.")
+    expect(advice).to_contain_text("We have switched you to the sciatic nerve glide, bent knee")  # the rules ran
     expect(advice).to_contain_text("contact your doctor or physiotherapist")
     expect(page.locator("#check-form")).to_be_hidden()
     page.reload()  # the advice is still there after a reload
-    expect(page.locator("#step-down-title")).to_have_text("Leave out the prone press-up today")
+    expect(page.locator("#step-down-title")).to_have_text("Stop the sciatic nerve glide for today")
     page.get_by_role("button", name="Go on to the next exercise").click()
     expect(advice).to_be_hidden()
-    expect(page.locator("#player")).to_have_attribute("data-exercise", "hip-hinge")
-    expect(page.locator("#check-form")).to_be_visible()
+    # The check between was also the press-up's check before: it starts at once, with no second form.
+    expect(page.locator("#player")).to_have_attribute("data-exercise", "prone-press-up")
+    expect(page.locator("#player")).to_have_attribute("data-kind", "get-ready")
+    expect(page.locator("#check-form")).to_be_hidden()
 
 
 SPEAKING_BROWSER = """

@@ -91,7 +91,7 @@ def test_running_out_of_answers_saves_the_session_for_later(
         position = row.position
         record = SessionRecord.from_dict(row.record)
     assert record.exercises[0].reps_done == {"left": 5, "right": 5}  # the glides ran; the closing check waits
-    assert Phase(**row.script[position]).kind == "check-after"
+    assert Phase(**row.script[position]).kind == "check-between"  # after the glides, before the press-ups
     resumed = invoke("session", "--resume", "--no-input", "--pain", "0,1", "--reach", "none,none", *FAST)
     assert resumed.exit_code == 0, resumed.output
     assert "Resuming your session" in resumed.output

@@ -157,11 +157,13 @@ def test_keys_pause_skip_and_stop_for_pain(library: Library) -> None:
     assert press.stopped_for_pain and press.reps_done == {"": 1} and not press.skipped
     assert press.pain_after == SymptomCheck(back=6, leg=7, left_reach="foot")  # asked at the stop, saved with it
     assert hinge.reps_done == {"": 0}
-    # The stop's answers go with the stop (the rules see a stop with pain after), not as a separate check.
+    # The stop's answers go with the stop (the rules see a stop with pain after), not as a separate check. The skip
+    # lands on the one check between the glides and the press-ups: after the one, before the other.
     assert [(exercise, when) for exercise, when, _ in store.checks] == [
         ("nerve-glide", "before"),
-        ("prone-press-up", "before"),
+        ("nerve-glide", "after"),
     ]
+    assert glide.pain_after == press.pain_before == SymptomCheck(back=2, leg=2)
     assert store.saves == sorted(store.saves) and len(store.saves) > 5  # saved as it went, never backward
     assert runner.record.status == "stopped"
 

@@ -81,15 +81,19 @@ def test_toggle_pause_alternates(library: Library) -> None:
     assert [e.kind for e in runner.toggle_pause()] == ["resumed"]
 
 
-def test_skip_marks_the_exercise_and_jumps_to_the_next(library: Library) -> None:
+def test_skip_marks_the_exercise_and_jumps_to_the_check_before_the_next(library: Library) -> None:
     runner, clock = make(library)
     advance_to(runner, clock, "hold", 1, "right")
     events = runner.skip()
     assert [e.kind for e in events] == ["skipped", "phase-started", "cue"]
     phase = runner.current
-    assert phase is not None and (phase.exercise_id, phase.kind) == ("prone-press-up", "check-before")
+    assert phase is not None and (phase.exercise_id, phase.kind) == ("nerve-glide", "check-between")
     glide = runner.record.exercises[0]
     assert glide.skipped and glide.reps_done == {"left": 2, "right": 0} and glide.holds_completed == 2
+    runner.answer_check(OK)  # the one check between: after the skipped glide, before the press-up
+    assert glide.pain_after == OK and runner.record.exercises[1].pain_before == OK
+    phase = runner.current
+    assert phase is not None and (phase.exercise_id, phase.kind) == ("prone-press-up", "get-ready")
     finish(runner, clock)
     assert runner.record.status == "completed"
     assert not runner.record.exercises[1].skipped
@@ -98,10 +102,13 @@ def test_skip_marks_the_exercise_and_jumps_to_the_next(library: Library) -> None
 
 def test_skipping_only_the_closing_check_does_not_mark_the_exercise_skipped(library: Library) -> None:
     runner, clock = make(library)
-    advance_to(runner, clock, "check-after", 0, "")
+    advance_to(runner, clock, "check-between", 0, "")
     runner.skip()
     assert not runner.record.exercises[0].skipped
     assert runner.record.exercises[0].pain_after is None
+    assert runner.record.exercises[1].pain_before is None
+    phase = runner.current
+    assert phase is not None and (phase.exercise_id, phase.kind) == ("prone-press-up", "get-ready")
 
 
 def test_skipping_the_last_exercise_ends_the_session(library: Library) -> None:
@@ -155,11 +162,16 @@ def test_symptom_checks_are_kept_before_and_after(library: Library) -> None:
     runner, clock = make(library)
     runner.tick()
     runner.answer_check(SymptomCheck(back=4, leg=5, left_reach="below-knee"))
-    advance_to(runner, clock, "check-after", 0, "")
+    advance_to(runner, clock, "check-between", 0, "")
     runner.answer_check(SymptomCheck(back=3, leg=4, left_reach="thigh"))
-    glide = runner.record.exercises[0]
+    glide, press = runner.record.exercises
     assert glide.pain_before == SymptomCheck(back=4, leg=5, left_reach="below-knee", right_reach="none")
     assert glide.pain_after == SymptomCheck(back=3, leg=4, left_reach="thigh", right_reach="none")
+    assert press.pain_before == glide.pain_after  # one answer between the two, not the same form twice
+    advance_to(runner, clock, "check-after", 0, "")
+    runner.answer_check(SymptomCheck(back=2, leg=2, left_reach="buttock"))
+    assert press.pain_after == SymptomCheck(back=2, leg=2, left_reach="buttock", right_reach="none")
+    assert runner.record.status == "completed"
 
 
 def test_the_record_counts_reps_per_side_and_holds(library: Library) -> None:

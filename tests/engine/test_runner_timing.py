@@ -8,7 +8,7 @@ from sciatica_coach.domain.content import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.domain.engine.runner import FINISHED_CUE, Event, SessionRunner
-from sciatica_coach.domain.engine.script import CHECK_AFTER_CUE, CHECK_BEFORE_CUE, build_script
+from sciatica_coach.domain.engine.script import CHECK_AFTER_CUE, CHECK_BEFORE_CUE, CHECK_BETWEEN_CUE, build_script
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 # A small prescription: two straight-leg glides per side (5 s holds), two press-ups (2 s holds).
@@ -19,7 +19,7 @@ SMALL = Prescription(
     )
 )
 # How long the person takes to answer each symptom check, by phase index.
-ANSWER_DELAY = {0: 4.0, 17: 10.0, 18: 0.0, 27: 3.0}
+ANSWER_DELAY = {0: 4.0, 17: 10.0, 26: 3.0}
 
 
 def play(library: Library, step: float) -> tuple[SessionRunner, list[Event]]:
@@ -63,8 +63,7 @@ def test_every_cue_and_its_time(library: Library) -> None:
         (57.0, "move", glide.move),
         (60.0, "hold", glide.hold),
         (65.0, "return", glide.return_),
-        (69.0, "check-after", CHECK_AFTER_CUE),
-        (79.0, "check-before", CHECK_BEFORE_CUE),
+        (69.0, "check-between", CHECK_BETWEEN_CUE),  # the check after the glide is the one before the press-up
         (79.0, "get-ready", press.get_ready),
         (89.0, "move", press.move),
         (92.0, "hold", press.hold),

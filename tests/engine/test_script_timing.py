@@ -34,5 +34,8 @@ def test_every_rep_of_the_default_program_is_in_the_script(library: Library) -> 
         holds = [p for p in script if p.exercise_index == index and p.kind == "hold"]
         assert all(p.duration == item.hold_seconds for p in holds)
         kinds = [p.kind for p in script if p.exercise_index == index]
-        assert kinds[0] == "check-before" and kinds[-1] == "check-after"
+        # One check between two exercises (after the first, before the next), not two forms in a row.
+        assert kinds[0] == ("check-before" if index == 0 else "get-ready")
+        assert kinds[-1] == ("check-after" if index == len(prescription.items) - 1 else "check-between")
+        assert [p.kind for p in script if p.duration is None].count("check-between") == len(prescription.items) - 1
         assert kinds.count("switch-side") == len(item.sides) - 1

@@ -3,6 +3,8 @@ the flow (web) alike; the session's words never congratulate a session cut short
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from helpers import PAIN_LIMIT
 from sciatica_coach.domain.clock import FakeClock
 from sciatica_coach.domain.content import Library
@@ -10,7 +12,7 @@ from sciatica_coach.domain.engine.flow import Flow
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 from sciatica_coach.domain.engine.record import SessionRecord, pending_end
 from sciatica_coach.domain.engine.runner import FINISHED_CUE, FINISHED_EARLY_CUE, SessionRunner
-from sciatica_coach.domain.engine.script import build_script
+from sciatica_coach.domain.engine.script import CHECK_AFTER_CUE, CHECK_BEFORE_CUE, Phase, build_script
 from sciatica_coach.domain.engine.stepdown import ENDED_CUE, ENDED_SESSION_CUE, EarlyEnd, advice, session_words
 from sciatica_coach.domain.symptoms import SymptomCheck
 
@@ -53,11 +55,10 @@ def test_spreading_after_an_exercise_ends_it_and_the_session_moves_on(library: L
     assert glide.ended == EarlyEnd(("spreading",), "after", 3, PAIN_LIMIT)
     assert glide.reps_done == {"left": 2, "right": 2}
     phase = run.current
-    assert phase is not None and (phase.exercise_id, phase.kind) == ("prone-press-up", "check-before")
+    # The one check between the two was also the press-ups' check before: they start at once, no second form.
+    assert phase is not None and (phase.exercise_id, phase.kind) == ("prone-press-up", "get-ready")
+    assert run.record.exercises[1].pain_before == KNEE
     assert run.record.status == "in_progress"
-    # The press-ups' check before is compared with the glide's check after: still below the knee is no new spread.
-    events = run.answer_check(KNEE)
-    assert "exercise-ended" not in [e.kind for e in events]
     while not run.finished:
         if run.waiting:
             run.answer_check(KNEE)
@@ -71,7 +72,7 @@ def test_spreading_after_an_exercise_ends_it_and_the_session_moves_on(library: L
 def test_a_session_that_went_on_after_spreading_finishes_without_congratulations(library: Library) -> None:
     run, clock = runner(library)
     cues: list[str] = []
-    answers = [THIGH, KNEE, KNEE, KNEE]
+    answers = [THIGH, KNEE, KNEE]
     run.tick()
     while not run.finished:
         if run.waiting:
@@ -90,8 +91,37 @@ def test_a_session_that_went_on_after_spreading_finishes_without_congratulations
     )
 
 
+def separate_checks(script: list[Phase]) -> list[Phase]:
+    """A script as sessions saved before the check between two exercises was one form: a check after each exercise
+    and a check before the next."""
+    phases: list[Phase] = []
+    for phase in script:
+        if phase.kind == "check-between":
+            phases.append(replace(phase, kind="check-after", cue=CHECK_AFTER_CUE))
+            following = script[phase.index + 1]
+            phases.append(
+                replace(following, kind="check-before", duration=None, cue=CHECK_BEFORE_CUE, side="", breath=None)
+            )
+        else:
+            phases.append(phase)
+    return [replace(phase, index=index) for index, phase in enumerate(phases)]
+
+
+def test_a_check_between_two_exercises_is_one_form(library: Library) -> None:
+    script = build_script(SMALL, library)
+    checks = [(p.kind, p.exercise_id) for p in script if p.duration is None]
+    assert checks == [
+        ("check-before", "nerve-glide"),
+        ("check-between", "nerve-glide"),
+        ("check-after", "prone-press-up"),
+    ]
+
+
 def test_spreading_at_the_check_before_leaves_the_exercise_unplayed(library: Library) -> None:
-    run, clock = runner(library)
+    # Only a session saved with separate checks (before the check between was one form) still has one.
+    clock = FakeClock()
+    script = separate_checks(build_script(SMALL, library))
+    run = SessionRunner(script, SessionRecord.start(SMALL), clock, pain_limit=PAIN_LIMIT)
     play_to_check(run, clock, [THIGH, THIGH])
     kinds = [e.kind for e in run.answer_check(SymptomCheck(back=2, leg=3, left_reach="thigh", right_reach="thigh"))]
     assert kinds == ["phase-completed", "exercise-ended", "finished"]  # the press-ups were the last exercise
@@ -146,7 +176,7 @@ def test_the_flow_ends_an_exercise_as_the_runner_does(library: Library) -> None:
     flow = Flow(script, 0, SessionRecord.start(SMALL))
     first = flow.answer_check(0, THIGH, PAIN_LIMIT)
     assert first is not None and first.ended is None and flow.position == 1
-    while script[flow.position].kind != "check-after":
+    while script[flow.position].kind != "check-between":
         flow.complete(flow.position)
     after = flow.position
     result = flow.answer_check(after, KNEE, PAIN_LIMIT)
@@ -156,7 +186,8 @@ def test_the_flow_ends_an_exercise_as_the_runner_does(library: Library) -> None:
     again = Flow.load([p.to_dict() for p in script], flow.position, flow.record.to_dict())
     assert again.record.exercises[0].ended == result.ended  # kept through storage
     assert pending_end(again.script, again.position, again.record) == 0
-    again.answer_check(again.position, KNEE, PAIN_LIMIT)
+    assert again.record.exercises[1].pain_before == KNEE  # the check between is the press-ups' check before
+    again.complete(again.position)  # the press-ups' get-ready
     assert pending_end(again.script, again.position, again.record) is None  # the advice was passed
 
 

@@ -131,14 +131,19 @@ def test_resume_point_is_the_start_of_the_rep_under_way(drive: Driver, client: T
     assert (glide["reps_done"]["left"], glide["holds_completed"]) == (2, 2)
 
 
-def test_skip_moves_to_the_next_exercise_and_marks_it(drive: Driver, client: TestClient, screened: int) -> None:
+def test_skip_moves_to_the_check_before_the_next_exercise_and_marks_it(
+    drive: Driver, client: TestClient, screened: int
+) -> None:
     session_id = drive.start()
     drive.play(session_id, until=3)
     response = client.post(f"/api/sessions/{session_id}/skip")
     assert response.status_code == 200
     data = drive.state(session_id)
     phase = data["script"][data["position"]]
-    assert (phase["kind"], phase["exercise_id"]) == ("check-before", "prone-press-up")
+    # The one check between the glide and the press-up: after the one skipped, before the next.
+    assert (phase["kind"], phase["exercise_id"]) == ("check-between", "nerve-glide")
+    following = data["script"][data["position"] + 1]
+    assert (following["kind"], following["exercise_id"]) == ("get-ready", "prone-press-up")
     assert data["record"]["exercises"][0]["skipped"] is True
     assert data["record"]["exercises"][1]["skipped"] is False
 

@@ -36,12 +36,12 @@ def test_spreading_after_an_exercise_ends_it_with_advice_and_the_rules_change(
 ) -> None:
     session_id = drive.start()
     state = drive.state(session_id)
-    after = phase_index(state, "nerve-glide", "check-after")
+    after = phase_index(state, "nerve-glide", "check-between")
     drive.play(session_id, until=after, check_for=lambda _e, _w: THIGH)
     answered = check(client, session_id, after, {**THIGH, "left_reach": "below-knee"})  # spread below the knee
 
     assert answered["status"] == "in_progress"
-    assert answered["position"] == phase_index(state, "prone-press-up", "check-before")  # moves on
+    assert answered["position"] == phase_index(state, "prone-press-up", "get-ready")  # moves on
     step_down = answered["step_down"]
     assert step_down["exercise_id"] == "nerve-glide" and step_down["ends_session"] is False
     assert step_down["title"] == "Stop the sciatic nerve glide for today"
@@ -68,29 +68,32 @@ def test_spreading_after_an_exercise_ends_it_with_advice_and_the_rules_change(
     assert "Well done" not in client.get(f"/session/{session_id}/summary", headers=HTML).text
 
 
-def test_spreading_before_an_exercise_leaves_it_out_unplayed(
+def test_the_check_between_two_exercises_is_saved_as_after_the_first_and_before_the_next(
     drive: Driver, client: TestClient, app: FastAPI, screened: int
 ) -> None:
     session_id = drive.start()
     state = drive.state(session_id)
-    press_before = phase_index(state, "prone-press-up", "check-before")
-    drive.play(session_id, until=press_before, check_for=lambda _e, _w: THIGH)
-    answered = check(client, session_id, press_before, {**THIGH, "right_reach": "buttock"})  # spread since the glide
-    assert answered["position"] == phase_index(state, "hip-hinge", "check-before")
-    press = answered["record"]["exercises"][1]
-    assert press["reps_done"] == {"": 0} and press["holds_completed"] == 0  # none of it was played
-    assert press["ended"]["check"] == "before" and press["ended"]["reasons"] == ["spreading"]
-    assert answered["step_down"]["title"] == "Leave out the prone press-up today"
-    assert answered["step_down"]["why"] == ["Your symptoms reach further down your leg than at your last check."]
-    assert answered["step_down"]["program"] == ["Your program has not changed for now."]
-    # The press-ups' own steps are behind the session now: sending them changes nothing.
-    assert drive.progress(session_id, press_before + 2)[1]["position"] == answered["position"]
+    between = phase_index(state, "nerve-glide", "check-between")
+    assert [p["kind"] for p in state["script"] if p["duration"] is None].count("check-before") == 1
+    drive.play(session_id, until=between, check_for=lambda _e, _w: THIGH)
+    answered = check(client, session_id, between, {**THIGH, "left_reach": "buttock"})  # less far down: centralizing
+    assert answered["position"] == between + 1 and answered["step_down"] is None
+    glide, press, _hinge = answered["record"]["exercises"]
+    assert glide["pain_after"] == press["pain_before"] == {**THIGH, "left_reach": "buttock"}
+    with app.state.session_factory() as db:
+        saved = [(c.kind, c.exercise_id) for c in db.scalars(select(CheckIn).order_by(CheckIn.id))]
+    assert saved[-2:] == [("post-exercise", "nerve-glide"), ("pre-exercise", "prone-press-up")]
+    # Further down the left leg at the press-ups' check after than at the check between: that exercise ends.
+    after = phase_index(state, "prone-press-up", "check-between")
+    drive.play(session_id, until=after, check_for=lambda _e, _w: THIGH)
+    ended = check(client, session_id, after, THIGH)
+    assert ended["record"]["exercises"][1]["ended"]["reasons"] == ["spreading"]
 
 
 def test_pain_above_the_red_line_ends_the_session(drive: Driver, client: TestClient, screened: int) -> None:
     session_id = drive.start()
     state = drive.state(session_id)
-    after = phase_index(state, "nerve-glide", "check-after")
+    after = phase_index(state, "nerve-glide", "check-between")
     drive.play(session_id, until=after, check_for=lambda _e, _w: THIGH)
     at_limit = check(client, session_id, 0, THIGH)  # a repeat of the first check, for the shape
     assert at_limit["step_down"] is None

@@ -118,6 +118,10 @@ class Player:
         when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
         name = self.names.get(phase.exercise_id, phase.exercise_id)
         title = f"Quick check {'before' if when == 'before' else 'after'} {name}"
+        following = self.runner.upcoming
+        if phase.kind == "check-between" and following is not None:
+            # One check between two exercises: the check after this one is the check before the next.
+            title += f" (and before {self.names.get(following.exercise_id, following.exercise_id)})"
         with self._suspended():
             report = self.ask(title)
         events = self.runner.answer_check(report)

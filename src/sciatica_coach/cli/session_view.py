@@ -20,6 +20,7 @@ PHASE_TITLES = {
     "hold": "Hold",
     "return": "Return slowly",
     "rest": "Rest",
+    "check-between": "Quick check",
     "check-after": "Quick check",
 }
 BREATH_WORDS = {"in": "breathe in", "out": "breathe out"}

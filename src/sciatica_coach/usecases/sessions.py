@@ -17,7 +17,7 @@ from sciatica_coach.domain.adaptation import Advice, Change
 from sciatica_coach.domain.alerts import Observed
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.engine.flow import Flow
-from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord, rep_start
+from sciatica_coach.domain.engine.record import ExerciseRecord, SessionRecord, opens_next, rep_start
 from sciatica_coach.domain.engine.script import Phase, build_script
 from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.domain.symptoms import SymptomCheck
@@ -146,7 +146,7 @@ def answer_check(
         result = flow.answer_check(index, report, pain_limit(catalog))
         if result is None:
             return False
-        record_exercise_check(db, patient_id, row.id, flow.script[index].exercise_id, result.when, report)
+        _record_checks(db, patient_id, row.id, flow.script, index, result.when, report, result.opens)
         if result.when == "after":
             applied = apply_adaptation(db, patient_id, catalog.library, catalog.rules)
             exercise_index = flow.script[index].exercise_index
@@ -158,6 +158,23 @@ def answer_check(
 
     view = _change(store, patient_id, session_id, act, gated=True)
     return replace(view, advice=advice[-1]) if advice else view
+
+
+def _record_checks(
+    db: Session,
+    patient_id: int,
+    session_id: str,
+    script: Sequence[Phase],
+    index: int,
+    when: Literal["before", "after"],
+    report: SymptomCheck,
+    opens: int | None,
+) -> None:
+    """Save a check as a check-in; a check between two exercises that `opens` the next one is saved as the first
+    one's check after and the next one's check before."""
+    record_exercise_check(db, patient_id, session_id, script[index].exercise_id, when, report)
+    if opens is not None and index + 1 < len(script):
+        record_exercise_check(db, patient_id, session_id, script[index + 1].exercise_id, "before", report)
 
 
 def pain_limit(catalog: Catalog) -> int:
@@ -282,7 +299,9 @@ def save_played(
             raise MovedOn(MOVED_ELSEWHERE)
         if check is not None:
             phase, when, report = check
-            record_exercise_check(db, patient_id, session_id, phase.exercise_id, when, report)
+            script = Flow.load(row.script, row.position, row.record).script
+            opens = opens_next(script, phase.index) if record.status == "in_progress" else None
+            _record_checks(db, patient_id, session_id, script, phase.index, when, report, opens)
         saved = max(position, row.position)
         save_progress(db, row, saved, record)
         changes: tuple[Change, ...] = ()

@@ -15,13 +15,13 @@ from sciatica_coach.domain.engine.record import (
     SessionRecord,
     apply_check,
     complete_phase,
-    next_exercise_start,
+    skip_target,
     validate_report,
 )
-from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.script import CHECK_KINDS, CLOSING_CHECKS, Phase
 from sciatica_coach.domain.symptoms import SymptomCheck
 
-CHECK_KINDS = ("check-before", "check-after")
+__all__ = ["CHECK_KINDS", "Flow", "FlowError"]
 
 
 class FlowError(Exception):
@@ -104,12 +104,13 @@ class Flow:
         return result
 
     def skip_exercise(self) -> None:
-        """Skip the rest of the exercise under way (marked skipped) and go on to the next, as the terminal does."""
+        """Skip the rest of the exercise under way (marked skipped) and go on to the check before the next, as the
+        terminal does; skipping at a check passes over it."""
         self._require_running()
         phase = self.script[self.position]
-        if phase.kind != "check-after":  # the exercise itself was done; only its check is passed over
+        if phase.kind not in CLOSING_CHECKS:  # the exercise itself was done; only its check is passed over
             self.record.exercises[phase.exercise_index].skipped = True
-        self._advance_to(next_exercise_start(self.script, self.position))
+        self._advance_to(skip_target(self.script, self.position))
 
     def stop_for_pain(self, report: SymptomCheck | None = None) -> None:
         """End the session because it hurts; the exercise under way is flagged, with the pain felt then (its check

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from sciatica_coach.domain.engine.prescription import Prescription
-from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.script import CHECK_KINDS, Phase
 from sciatica_coach.domain.engine.stepdown import EarlyEnd, check_before, judge
 from sciatica_coach.domain.symptoms import PAIN_MAX, PAIN_MIN, SymptomCheck, reach_rank
 
@@ -146,6 +146,23 @@ def check_after_of(script: Sequence[Phase], position: int) -> int:
     return end - 1
 
 
+def skip_target(script: Sequence[Phase], position: int) -> int:
+    """Where skipping from `position` goes: the check between this exercise and the next (it is also the next
+    one's check before, so its centralization can still be judged), unless that check is the one under way; the
+    next exercise, or the end, otherwise."""
+    end = next_exercise_start(script, position)
+    closing = end - 1
+    if position < closing and script[closing].kind == "check-between":
+        return closing
+    return end
+
+
+def opens_next(script: Sequence[Phase], position: int) -> int | None:
+    """The exercise whose check before the check at `position` also is (a check between two exercises), or None."""
+    phase = script[position]
+    return phase.exercise_index + 1 if phase.kind == "check-between" else None
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What answering a symptom check did: which check it was, whether it ended the exercise, where to go next."""
@@ -153,6 +170,7 @@ class CheckResult:
     when: Literal["before", "after"]
     ended: EarlyEnd | None
     position: int
+    opens: int | None = None  # the next exercise whose check before this answer also is (a check between two)
 
 
 def apply_check(
@@ -160,7 +178,9 @@ def apply_check(
 ) -> CheckResult:
     """Answer the check phase at `position`. When it shows spreading or pain above `pain_limit`, the exercise ends
     there (the rest of it is not played; the record says why): spreading moves on to the next exercise, pain above
-    the red line ends the session. A session with nothing left to play is completed."""
+    the red line ends the session. A check between two exercises is judged as the check after the first and, while
+    the session goes on, saved as the next one's check before too. A session with nothing left to play is
+    completed."""
     phase = script[position]
     when: Literal["before", "after"] = "before" if phase.kind == "check-before" else "after"
     earlier = check_before(record, phase.exercise_index, when)
@@ -172,10 +192,13 @@ def apply_check(
         following = next_exercise_start(script, position)
         if ended.ends_session:
             record.status = "stopped"
+    opens = opens_next(script, position) if record.status == "in_progress" else None
+    if opens is not None:
+        report_pain(record, opens, "before", report)
     following = min(following, len(script))
     if following >= len(script) and record.status == "in_progress":
         record.status = "completed"
-    return CheckResult(when, ended, following)
+    return CheckResult(when, ended, following, opens)
 
 
 def troubled(record: SessionRecord) -> bool:
@@ -191,6 +214,8 @@ def pending_end(script: Sequence[Phase], position: int, record: SessionRecord) -
     index = script[position - 1].exercise_index
     if record.exercises[index].ended is None:
         return None
-    if position < len(script) and script[position].kind != "check-before":
+    if script[position - 1].kind not in CHECK_KINDS:
+        return None  # something after the check has been done since
+    if position < len(script) and script[position].exercise_index == index:
         return None
     return index

@@ -18,12 +18,12 @@ from sciatica_coach.domain.engine.record import (
     SessionRecord,
     apply_check,
     complete_phase,
-    next_exercise_start,
     rep_start,
+    skip_target,
     troubled,
     validate_report,
 )
-from sciatica_coach.domain.engine.script import Phase
+from sciatica_coach.domain.engine.script import CLOSING_CHECKS, Phase
 from sciatica_coach.domain.engine.stepdown import ENDED_CUE, ENDED_SESSION_CUE
 from sciatica_coach.domain.symptoms import SymptomCheck
 
@@ -245,16 +245,17 @@ class SessionRunner:
         return events + self._enter(at)
 
     def skip(self) -> list[Event]:
-        """Skip the rest of the current exercise (marked skipped) and go on to the next one."""
+        """Skip the rest of the current exercise (marked skipped) and go on to the check before the next one
+        (skipping at a check passes over it)."""
         events = self.tick()
         phase = self.current
         if phase is None:
             return events
-        if phase.kind != "check-after":  # the exercise itself was done; only its check is passed over
+        if phase.kind not in CLOSING_CHECKS:  # the exercise itself was done; only its check is passed over
             self.record.exercises[phase.exercise_index].skipped = True
         at = self.elapsed()
         events.append(Event(at, "skipped", phase.index, cue=SKIPPED_CUE))
-        self._position = next_exercise_start(self.script, self._position)
+        self._position = skip_target(self.script, self._position)
         return events + self._enter_or_finish(at)
 
     def stop_for_pain(self, report: SymptomCheck | None = None) -> list[Event]:

@@ -9,13 +9,23 @@ from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.content.schema import Exercise
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription
 
-PhaseKind = Literal["check-before", "get-ready", "switch-side", "move", "hold", "return", "rest", "check-after"]
+PhaseKind = Literal[
+    "check-before", "get-ready", "switch-side", "move", "hold", "return", "rest", "check-between", "check-after"
+]
 Breath = Literal["in", "out"] | None
 
 CHECK_BEFORE_CUE = (
     "Before you start: rate your back and leg pain from 0 to 10, and say how far down each leg you feel it."
 )
 CHECK_AFTER_CUE = "How is it now? Rate your back and leg pain from 0 to 10, and say how far down each leg you feel it."
+CHECK_BETWEEN_CUE = (
+    "How is it now, before the next exercise? Rate your back and leg pain from 0 to 10, and say how far down each "
+    "leg you feel it."
+)
+# The kinds of phase that wait for a symptom check; a check between two exercises is the check after the first and
+# the check before the next (one form, not two in a row).
+CHECK_KINDS: tuple[PhaseKind, ...] = ("check-before", "check-between", "check-after")
+CLOSING_CHECKS: tuple[PhaseKind, ...] = ("check-between", "check-after")
 
 
 @dataclass(frozen=True)
@@ -49,14 +59,20 @@ class Phase:
 
 
 def build_script(prescription: Prescription, library: Library) -> list[Phase]:
-    """All phases of a session, in order; each exercise starts and ends with a quick symptom check."""
+    """All phases of a session, in order: a symptom check before the first exercise, one after the last, and one
+    between each two (the check after the first that is also the check before the next)."""
     phases: list[Phase] = []
+    last = len(prescription.items) - 1
     for exercise_index, item in enumerate(prescription.items):
         exercise = library.exercise(item.exercise_id)
-        _append(phases, "check-before", exercise, item, exercise_index, "", 0, None, CHECK_BEFORE_CUE)
+        if exercise_index == 0:
+            _append(phases, "check-before", exercise, item, exercise_index, "", 0, None, CHECK_BEFORE_CUE)
         for side_index, side in enumerate(item.sides):
             _add_side(phases, exercise, item, exercise_index, side, first=side_index == 0)
-        _append(phases, "check-after", exercise, item, exercise_index, "", 0, None, CHECK_AFTER_CUE)
+        if exercise_index < last:
+            _append(phases, "check-between", exercise, item, exercise_index, "", 0, None, CHECK_BETWEEN_CUE)
+        else:
+            _append(phases, "check-after", exercise, item, exercise_index, "", 0, None, CHECK_AFTER_CUE)
     return phases
 
 

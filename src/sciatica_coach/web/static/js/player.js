@@ -1,7 +1,10 @@
 // The guided session player: plays the server's script phase by phase and saves after every phase.
 // Emits sc:phase, sc:paused, sc:resumed and sc:finished on document (the camera panel listens).
+// Space pauses wherever focus is (it never presses a button); Skip asks once; Skip and Stop can be undone for a few
+// seconds; a lock or a session moved on elsewhere (seen by polling, or in a save's 409/423) stops the player at once.
 import { ApiError, SessionApi } from "./player/api.js";
 import { CheckForm, StopForm } from "./player/checkform.js";
+import { Confirm, Undo } from "./player/confirm.js";
 import { PhaseTimer } from "./player/clock.js";
 import { PlayerView, phaseLabel } from "./player/view.js";
 import { Voice } from "./player/voice.js";
@@ -21,7 +24,11 @@ let cueSpoken = false;
 let finished = false;
 let exercises = {};
 const view = new PlayerView(root, exercises);
-const voice = new Voice(root, $("cue"));
+const voice = new Voice(root, $("cue"), `sc-voice-${sessionId}`);
+const confirmStep = new Confirm($("confirm"));
+const undo = new Undo($("undo"));
+const POLL_MS = 3000;
+let poller = null;
 const api = new SessionApi(sessionId, () => view.status("Saving… trying to reach the server again."));
 const check = new CheckForm($("check-form"), submitCheck);
 const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
@@ -52,6 +59,9 @@ async function boot() {
   buttons.skip.addEventListener("click", skipExercise);
   buttons.stop.addEventListener("click", stopForPain);
   document.addEventListener("keydown", onKey);
+  document.addEventListener("keyup", (event) => spaceIsOurs(event) && event.preventDefault());
+  // Back after the session ended must never show a player restored from the browser's memory.
+  window.addEventListener("pageshow", (event) => event.persisted && window.location.reload());
   $("step-down-continue").addEventListener("click", () => {
     closeStepDown();
     enter(index);
@@ -59,6 +69,11 @@ async function boot() {
   });
   root.dataset.state = "running";
   if (state.status !== "in_progress") return finish(state.status, state);
+  poller = setInterval(poll, POLL_MS);
+  const dock = $("dock");
+  const measure = () => root.style.setProperty("--dock-h", `${dock.offsetHeight}px`);
+  new ResizeObserver(measure).observe(dock);
+  measure();
   if (state.step_down) {
     // Reloaded while the advice after a check that ended an exercise was on screen: show it again.
     index = state.position;
@@ -120,12 +135,49 @@ function phaseDone(i) {
 function afterSave(state) {
   view.progress(Math.max(index, state.position), state.total);
   if (state.status !== "in_progress") return finish(state.status, state);
-  if (state.position > index) {
-    // Another tab or device moved the session on: follow it rather than repeat what is already done.
-    if (timer) timer.cancel();
-    enter(state.resume);
-    view.status(`Your session moved on in another window; picked up at ${describe(script[state.resume])}.`);
+  if (state.resume > index) movedOn();
+}
+
+// Every few seconds: has the session ended, moved on or been locked elsewhere? (Only while no save of ours is on
+// its way, so our own answer is never mistaken for another tab's.)
+async function poll() {
+  if (finished || halted() || api.busy) return;
+  try {
+    const state = await api.state();
+    if (finished || halted() || api.busy) return;
+    if (state.status !== "in_progress") {
+      view.status("This session ended in another window or device.");
+      return finish(state.status, state);
+    }
+    if (state.resume > index && !stepDownOpen) movedOn();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 423 || error.status === 404)) showProblem(error);
   }
+}
+
+function halted() {
+  return ["gated", "error", "moved"].includes(root.dataset.state);
+}
+
+// Stop everything: no clock, no form, no button left working.
+function halt(state) {
+  if (timer) timer.cancel();
+  timer = null;
+  clearInterval(poller);
+  confirmStep.close();
+  undo.clear();
+  check.close();
+  stopForm.close();
+  closeStepDown();
+  voice.silence();
+  Object.values(buttons).forEach((b) => (b.disabled = true));
+  root.dataset.state = state;
+}
+
+function movedOn() {
+  halt("moved");
+  const words = "This session moved on in another window or device, so this one has stopped.";
+  view.problem(words, window.location.pathname, "Carry on from where it is now.").focus();
 }
 
 function submitCheck(phase, answers) {
@@ -152,30 +204,12 @@ function submitCheck(phase, answers) {
   );
 }
 
-function lines(container, texts) {
-  container.replaceChildren(
-    ...texts.map((text) => {
-      const p = document.createElement("p");
-      p.textContent = text;
-      return p;
-    }),
-  );
-}
-
 function showStepDown(advice) {
   if (timer) timer.cancel();
   timer = null;
   stepDownOpen = true;
-  root.dataset.kind = "step-down";
-  $("timed").hidden = true;
-  $("step-down-title").textContent = advice.title;
-  lines($("step-down-why"), advice.why);
-  $("step-down-now").textContent = advice.now;
-  lines($("step-down-program"), advice.program);
-  $("step-down-worsening").textContent = advice.worsening;
-  $("step-down-continue").hidden = advice.ends_session;
   buttons.pause.disabled = true;
-  $("step-down").hidden = false;
+  view.stepDown(advice);
   voice.say(`${advice.title}. ${advice.now}`);
   $("step-down-title").focus();
 }
@@ -186,7 +220,7 @@ function closeStepDown() {
 }
 
 function togglePause() {
-  if (finished || !timer || stopForm.isOpen) return;
+  if (finished || !timer || stopForm.isOpen || confirmStep.isOpen || undo.isOpen || halted()) return;
   paused = !paused;
   if (paused) {
     timer.pause();
@@ -201,17 +235,56 @@ function togglePause() {
   view.paused(paused);
 }
 
-async function skipExercise() {
-  if (finished) return;
+// Hold the clock while a confirm step or an undo bar is shown; `release` puts it back as it was.
+function hold() {
+  const running = Boolean(timer) && !paused;
+  if (running) timer.pause();
+  voice.silence();
+  buttons.pause.disabled = true;
+  buttons.skip.disabled = true;
+  return running;
+}
+
+function release(wasRunning) {
+  buttons.skip.disabled = false;
+  const phase = script[index];
+  const waiting = !phase || phase.duration === null;
+  buttons.pause.disabled = waiting;
+  if (wasRunning && timer) timer.start();
+  if (waiting) $("check-title").focus();
+  else buttons.pause.focus();
+}
+
+function skipExercise() {
+  if (finished || halted() || confirmStep.isOpen || undo.isOpen) return;
+  const phase = script[index];
+  if (!phase) return;
+  const name = exercises[phase.exercise_id]?.name || phase.exercise_id;
+  const isCheck = phase.duration === null;
+  const wasRunning = hold();
+  const question = isCheck ? "Skip this symptom check?" : `Skip the rest of the ${name.toLowerCase()}?`;
+  const words = isCheck ? "Skipping this symptom check." : `Skipping the rest of the ${name.toLowerCase()}.`;
+  confirmStep.ask(
+    question,
+    "Yes, skip",
+    () => undo.start(words, sendSkip, () => release(wasRunning)),
+    () => release(wasRunning),
+  );
+}
+
+async function sendSkip() {
+  if (finished || halted()) return;
   if (timer) timer.cancel();
   check.close();
   closeStepDown();
+  buttons.skip.disabled = false;
   try {
     const state = await api.post("skip", { index });
     if (state.status !== "in_progress") return finish(state.status, state);
     paused = false;
     view.paused(false);
     enter(state.position);
+    if (script[state.position]?.duration !== null) buttons.pause.focus(); // a check focuses its own title
     view.status("Skipped. On to the next part.");
   } catch (error) {
     handleError(error);
@@ -220,7 +293,10 @@ async function skipExercise() {
 
 // "Stop: this hurts": everything stops at once, then the pain and where it is felt are asked and saved with the stop.
 function stopForPain() {
-  if (finished || stopForm.isOpen) return;
+  if (finished || stopForm.isOpen || halted()) return;
+  // Stop always works: a skip being asked about or waiting to be undone is dropped for it.
+  confirmStep.close();
+  undo.clear();
   if (timer && !paused) timer.pause();
   paused = true;
   view.paused(true);
@@ -232,16 +308,21 @@ function stopForPain() {
   stopForm.open();
 }
 
-async function sendStop(answers) {
-  stopForm.setBusy(true);
+// Stop is asked once (the form) and can be undone for a few seconds before it is sent.
+function sendStop(answers) {
+  stopForm.close();
+  undo.start("Stopping the session.", () => commitStop(answers), cancelStop);
+}
+
+async function commitStop(answers) {
   try {
     const state = await api.post("stop", answers || {});
-    stopForm.close();
     finish(state.status, state);
   } catch (error) {
-    stopForm.setBusy(false);
-    if (error instanceof ApiError && error.status === 422) stopForm.showError(error.message);
-    else handleError(error);
+    if (error instanceof ApiError && error.status === 422) {
+      stopForm.open();
+      stopForm.showError(error.message);
+    } else handleError(error);
   }
 }
 
@@ -265,6 +346,9 @@ function troubled(state) {
 async function finish(status, state) {
   if (finished) return;
   finished = true;
+  clearInterval(poller);
+  confirmStep.close();
+  undo.clear();
   if (timer) timer.cancel();
   root.dataset.state = status;
   view.progress(status === "completed" ? script.length : index, script.length);
@@ -287,38 +371,35 @@ async function handleError(error) {
     return;
   }
   if (error.status === 409 && !finished) {
-    // The saved session moved on (another tab, or it ended): pick up from what the server has.
-    const state = await api.state().catch(() => null);
-    if (state && state.status !== "in_progress") return finish(state.status, state);
-    if (state) {
-      enter(state.resume);
-      view.status(`Picked up at ${describe(script[state.resume])}, where your saved session is.`);
+    // The saved session moved on (another tab, or it ended): stop here and say so.
+    const state = await api.state().catch((e) => e);
+    if (state instanceof ApiError) return showProblem(state);
+    if (state && state.status !== "in_progress") {
+      view.status("This session ended in another window or device.");
+      return finish(state.status, state);
     }
-    return;
+    return movedOn();
   }
   showProblem(error);
 }
 
 function showProblem(error) {
-  if (timer) timer.cancel();
-  const status = $("status");
-  status.textContent = error.message || "Something went wrong.";
-  if (error.body?.url) {
-    const link = document.createElement("a");
-    link.href = error.body.url;
-    link.textContent = " Find out what to do.";
-    status.append(link);
-  }
-  status.classList.add("problem");
-  root.dataset.state = error.status === 423 ? "gated" : "error";
+  halt(error.status === 423 ? "gated" : "error");
+  view.problem(error.message || "Something went wrong.", error.body?.url, "Find out what to do.").focus();
+}
+
+// Space is the player's pause key wherever focus is, except in a form's own fields and buttons (the pain scales,
+// the leg selects, Save), where Space keeps its usual meaning; it never presses Skip or Stop.
+function spaceIsOurs(event) {
+  if (event.key !== " ") return false;
+  const target = event.target instanceof Element ? event.target : document.body;
+  return !target.closest("input, select, textarea, [contenteditable], #check-form, #stop-form");
 }
 
 function onKey(event) {
-  if (event.key !== " " || event.repeat) return;
-  const target = event.target;
-  if (target.closest("button, a, input, select, textarea, summary, [contenteditable]")) return;
+  if (!spaceIsOurs(event)) return;
   event.preventDefault();
-  togglePause();
+  if (!event.repeat) togglePause();
 }
 
 boot();

@@ -12,12 +12,19 @@ export class SessionApi {
     this.base = `/api/sessions/${encodeURIComponent(sessionId)}`;
     this.queue = Promise.resolve();
     this.onRetry = onRetry || (() => {});
+    this.pending = 0; // POSTs sent or waiting, not yet answered
+  }
+
+  /** Whether a save is on its way (a poll's answer may not show it yet). */
+  get busy() {
+    return this.pending > 0;
   }
 
   async request(path, body) {
-    const init = { headers: { accept: "application/json" } };
+    const init = { headers: { accept: "application/json" }, cache: "no-store" };
     if (body !== undefined) {
       init.method = "POST";
+      init.keepalive = true; // a save made as the tab closes still arrives
       init.headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -43,7 +50,12 @@ export class SessionApi {
 
   /** Queue a POST after every earlier one; resolves with the server's answer. */
   post(action, body = {}) {
+    this.pending += 1;
     const result = this.queue.then(() => this.request(`/${action}`, body));
+    const done = () => {
+      this.pending -= 1;
+    };
+    result.then(done, done);
     this.queue = result.catch(() => undefined);
     return result;
   }

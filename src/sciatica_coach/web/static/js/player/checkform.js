@@ -1,8 +1,9 @@
-// The quick symptom check shown inline for check-before and check-after phases, and the same four questions asked
+// The quick symptom check shown inline for check phases (one between two exercises), and the same four questions asked
 // by "Stop: this hurts". Nothing is chosen in advance: a form with an unanswered question names it and sends
 // nothing.
 const INTRO = {
   "check-before": "Before you start this exercise:",
+  "check-between": "How do you feel now that you have finished it? This is also your check before the next exercise.",
   "check-after": "How do you feel now that you have finished it?",
 };
 

@@ -2,6 +2,7 @@
 const RING_LENGTH = 2 * Math.PI * 52;
 const KIND_WORDS = {
   "check-before": "Symptom check",
+  "check-between": "Symptom check",
   "check-after": "Symptom check",
   "get-ready": "Get ready",
   "switch-side": "Switch sides",
@@ -12,6 +13,16 @@ const KIND_WORDS = {
 };
 
 const $ = (id) => document.getElementById(id);
+
+function lines(container, texts) {
+  container.replaceChildren(
+    ...texts.map((text) => {
+      const p = document.createElement("p");
+      p.textContent = text;
+      return p;
+    }),
+  );
+}
 
 export function phaseLabel(phase) {
   const parts = [];
@@ -90,5 +101,32 @@ export class PlayerView {
 
   status(text) {
     $("status").textContent = text;
+  }
+
+  /** Why the player stopped, with a link to what to do (when there is one); returns what to focus. */
+  problem(text, href, linkText) {
+    const status = $("status");
+    status.textContent = `${text} `;
+    status.classList.add("problem");
+    status.setAttribute("tabindex", "-1");
+    if (!href) return status;
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = linkText;
+    status.append(link);
+    return link;
+  }
+
+  /** The step-down advice after a check that ended an exercise. */
+  stepDown(advice) {
+    this.root.dataset.kind = "step-down";
+    $("timed").hidden = true;
+    $("step-down-title").textContent = advice.title;
+    lines($("step-down-why"), advice.why);
+    $("step-down-now").textContent = advice.now;
+    lines($("step-down-program"), advice.program);
+    $("step-down-worsening").textContent = advice.worsening;
+    $("step-down-continue").hidden = advice.ends_session;
+    $("step-down").hidden = false;
   }
 }

@@ -1,11 +1,15 @@
 // Cues: spoken with the Web Speech API when a voice exists and speech is on; otherwise the cue flashes,
-// an assertive live region announces it, and a short beep sounds through WebAudio.
+// an assertive live region announces it, and a short beep sounds through WebAudio. Never both: while cues are
+// spoken the live region is off, so a screen reader does not read each cue a second time. With the session open in
+// several tabs only one speaks: the one last opened, shown or used claims the voice on a BroadcastChannel.
 const STORAGE_KEY = "sc-speech";
 
 export class Voice {
-  constructor(root, cueEl) {
+  constructor(root, cueEl, channelName) {
     this.root = root;
     this.cueEl = cueEl;
+    this.leader = true;
+    this.channel = channelName && "BroadcastChannel" in window ? new BroadcastChannel(channelName) : null;
     this.allowed = root.dataset.speech === "on" && "speechSynthesis" in window;
     this.enabled = this.allowed && localStorage.getItem(STORAGE_KEY) !== "off";
     this.audio = null;
@@ -18,6 +22,28 @@ export class Voice {
     const unlock = () => this.audioContext()?.resume?.();
     document.addEventListener("pointerdown", unlock, { once: true });
     document.addEventListener("keydown", unlock, { once: true });
+    if (this.channel) {
+      this.channel.onmessage = (event) => {
+        if (event.data === "claim") this.setLeader(false);
+      };
+      const claim = () => {
+        if (!this.leader) this.setLeader(true);
+        this.channel.postMessage("claim");
+      };
+      document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && claim());
+      window.addEventListener("focus", claim);
+      document.addEventListener("pointerdown", claim);
+      document.addEventListener("keydown", claim);
+      claim();
+    }
+    this.setLeader(true);
+  }
+
+  /** Whether this tab gives the cues (spoken or beeped); another tab showing the same session stays quiet. */
+  setLeader(leader) {
+    this.leader = leader;
+    this.root.dataset.voice = leader ? "this-tab" : "other-tab";
+    if (!leader) this.silence();
     this.updateMode();
   }
 
@@ -40,12 +66,15 @@ export class Voice {
   updateMode() {
     const mode = this.enabled && this.voices().length > 0 ? "speech" : "visual";
     this.root.dataset.cueMode = mode;
+    this.cueEl.setAttribute("aria-live", mode === "visual" && this.leader ? "assertive" : "off");
     return mode;
   }
 
   say(text) {
     this.cueEl.textContent = text;
-    if (this.updateMode() === "speech") {
+    const mode = this.updateMode();
+    if (!this.leader) return; // another tab speaks for this session
+    if (mode === "speech") {
       window.speechSynthesis.cancel();
       const utterance = new SpeechSynthesisUtterance(text);
       utterance.rate = 0.95;
