@@ -13,6 +13,7 @@ from sciatica_coach.domain.wording import dosage_lines, prescribed
 from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.storage.sessions import active_session
+from sciatica_coach.web.demonstrations import demo_view, program_dose
 from sciatica_coach.web.deps import LibraryDep, PatientId, ReadDep, TemplatesDep
 
 router = APIRouter()
@@ -69,7 +70,8 @@ def exercises(request: Request, library: LibraryDep, templates: TemplatesDep) ->
 
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
 def exercise(exercise_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
-    """One technique: steps, dosage, breathing, stop rules, good signs, what to avoid, illustrations."""
+    """One technique: its moving demonstration, steps, dosage, breathing, stop rules, good signs, what to avoid,
+    illustrations."""
     if exercise_id not in library.exercises:
         missing = {"nav": "exercises", "missing": exercise_id, "exercises": list(library.exercises.values())}
         return templates.TemplateResponse(request, "exercises/missing.html", missing, status_code=404)
@@ -80,5 +82,6 @@ def exercise(exercise_id: str, request: Request, library: LibraryDep, templates:
         "dosage": dosage_lines(item.dosage),
         "parent": library.exercises.get(item.variant_of) if item.variant_of else None,
         "variants": library.variants(item.id),
+        "demo": demo_view(item, program_dose(library, item.id)),
     }
     return templates.TemplateResponse(request, "exercises/detail.html", context)
