@@ -9,6 +9,7 @@ phases, so a hold really lasts the prescribed seconds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ import numpy as np
 from sciatica_coach.domain.content.schema import Exercise
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
 from sciatica_coach.domain.motion.landmarks import Landmark as L
-from sciatica_coach.domain.motion.synthetic.body import Array, joints
+from sciatica_coach.domain.motion.synthetic.body import TRUNK, BodyPose, joints
 from sciatica_coach.domain.motion.synthetic.camera import camera_for
 from sciatica_coach.domain.motion.synthetic.motions import SCRIPTS, Keyframe, Plan, Timeline, pose_at
 
@@ -39,7 +40,7 @@ ASPECT = 1.5  # the picture's width over its height, at least
 
 # The points drawn, each taken from the near (camera) side or the far side of the body.
 POINTS: tuple[str, ...] = (
-    "head", "nose",
+    "head", "nose", "back",
     "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe",
     "far_shoulder", "far_elbow", "far_wrist", "far_hip", "far_knee", "far_ankle", "far_heel", "far_toe",
 )  # fmt: skip
@@ -57,7 +58,8 @@ _LIMBS = (("shoulder", "elbow"), ("elbow", "wrist"), ("hip", "knee"), ("knee", "
           ("heel", "toe"))  # fmt: skip
 BONES: tuple[tuple[str, str, Layer], ...] = (
     *((f"far_{a}", f"far_{b}", "far") for a, b in _LIMBS),
-    ("hip", "shoulder", "near"),
+    ("hip", "back", "near"),
+    ("back", "shoulder", "near"),
     ("shoulder", "head", "near"),
     *((a, b, "near") for a, b in _LIMBS),
 )
@@ -168,19 +170,26 @@ def _sample_times(phases: list[DemoPhase]) -> list[float]:
     return times
 
 
-def _project(points: Array, side: str, lying: bool) -> tuple[list[tuple[float, float]], float]:
+def _mid_back(pose: BodyPose) -> list[float]:
+    """Halfway up the trunk, where a rounded back bends (the landmarks have no point there)."""
+    angle = math.radians(pose.trunk)
+    return [pose.hip_f + TRUNK / 2 * math.cos(angle), pose.hip_y + TRUNK / 2 * math.sin(angle), 0.0]
+
+
+def _project(pose: BodyPose, side: str, lying: bool) -> tuple[list[tuple[float, float]], float]:
     """The drawn points in picture pixels seen from the `side` of the body, and the floor's height in the picture."""
     near = "right" if side == "right" else "left"
     camera = camera_for("side", near, lying)
-    floor = np.vstack([points, [[0.0, 0.0, 0.0]]])
-    picture = camera.project(floor)
+    extra = np.array([_mid_back(pose), [0.0, 0.0, 0.0]])  # the mid-back, then a point on the floor
+    picture = camera.project(np.vstack([joints(pose), extra]))
     px = picture[:, 0] * camera.width
     py = picture[:, 1] * camera.height_px
     near_i, far_i = (0, 1) if near == "left" else (1, 0)
     out: list[tuple[float, float]] = []
     ear, nose = (L.LEFT_EAR, L.RIGHT_EAR)[near_i], L.NOSE
     head = (px[ear] + (px[nose] - px[ear]) * 0.4, py[ear] + (py[nose] - py[ear]) * 0.4)
-    out.extend([head, (float(px[nose]), float(py[nose]))])
+    back = len(px) - 2
+    out.extend([head, (float(px[nose]), float(py[nose])), (float(px[back]), float(py[back]))])
     for index in (near_i, far_i):
         for name in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe"):
             i = _SIDE_POINTS[name][index]
@@ -201,7 +210,7 @@ def demonstrate(exercise: Exercise, item: PrescribedExercise, side: str = "") ->
     frames: list[Frame] = []
     floor_y = 0.0
     for t in _sample_times(phases):
-        points, floor_y = _project(joints(pose_at(tl.keys, t)), leg, lying)
+        points, floor_y = _project(pose_at(tl.keys, t), leg, lying)
         frames.append(Frame(t, tuple(points)))
     hold_or_move = phases[2] if len(phases) > 2 and phases[2].kind == "hold" else phases[1]
     top_t = hold_or_move.start + (hold_or_move.duration if hold_or_move.kind == "move" else 0.0)
