@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -80,8 +81,8 @@ def test_the_glide_lifts_the_head_as_the_leg_rises(library: Library, exercise_id
     moving = d.frames_in("move")
     heads = [height(d, f, "head") for f in moving]
     feet = [height(d, f, "ankle") for f in moving]
-    assert all(b > a for a, b in zip(heads, heads[1:], strict=False)), "the head rises all through the lift"
-    assert all(b > a for a, b in zip(feet, feet[1:], strict=False)), "the working leg rises with it"
+    assert all(b > a for a, b in itertools.pairwise(heads)), "the head rises all through the lift"
+    assert all(b > a for a, b in itertools.pairwise(feet)), "the working leg rises with it"
     assert heads[-1] - heads[0] > 0.25 * length(moving[0], "hip", "shoulder")
     lowering = d.frames_in("return")
     assert height(d, lowering[-1], "head") == pytest.approx(heads[0], abs=0.5)
@@ -144,7 +145,7 @@ def test_the_json_names_every_point_and_bone_and_fits_the_view_box(library: Libr
     assert y <= data["floorY"] <= y + h
     times = [f["t"] for f in data["frames"]]
     assert times == sorted(times)
-    assert all(b - a <= 0.1 for a, b in zip(times, times[1:], strict=False) if a >= 3.0 and b <= 6.0)
+    assert all(b - a <= 0.1 for a, b in itertools.pairwise(times) if a >= 3.0 and b <= 6.0)
 
 
 def test_an_exercise_the_body_cannot_do_is_refused(library: Library) -> None:

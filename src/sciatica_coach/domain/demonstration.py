@@ -122,7 +122,9 @@ class Demonstration:
             "phases": [{"kind": p.kind, "start": round(p.start, 3), "duration": p.duration} for p in self.phases],
             "points": list(POINTS),
             "bones": [[POINTS.index(a), POINTS.index(b), layer] for a, b, layer in BONES],
-            "frames": [{"t": round(f.t, 3), "p": [[round(x, 1), round(y, 1)] for x, y in f.points]} for f in self.frames],
+            "frames": [
+                {"t": round(f.t, 3), "p": [[round(x, 1), round(y, 1)] for x, y in f.points]} for f in self.frames
+            ],
             "still": self.still,
             "headRadius": round(self.head_radius, 1),
             "floorY": round(self.floor_y, 1),
