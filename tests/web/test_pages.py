@@ -67,7 +67,9 @@ def test_exercise_page_has_every_part(client: TestClient, library: Library, exer
     response = client.get(f"/exercises/{exercise_id}", headers=HTML)
     assert response.status_code == 200
     text = response.text
-    assert text.count("<svg") == len(exercise.illustrations)  # inline, not escaped
+    assert text.count("<svg") == len(exercise.illustrations) + 1  # inline, not escaped; and the moving figure
+    assert text.count('<figure class="demo"') == 1
+    assert '<script type="application/json" class="demo-data">' in text
     assert "&lt;svg" not in text
     for picture in exercise.illustrations:
         assert picture.caption in text
