@@ -93,3 +93,64 @@ def test_learn_shows_the_nerve_path_with_its_description(live_server: LiveServer
     for words in ("lower back", "buttock", "back of the thigh", "knee it splits", "foot"):
         expect(caption).to_contain_text(words)
     assert page.locator("#nerve-path-figure path.nerve").count() >= 12  # both legs, trunk to foot
+
+
+FOLLOWER = """async () => {
+  const original = document.querySelector('figure.demo');
+  const copy = original.cloneNode(true);
+  copy.id = 'follower';
+  copy.dataset.sync = 'player';
+  copy.dataset.speed = '20';
+  const box = document.createElement('div');
+  box.append(copy);
+  original.after(box);
+  const module = await import('/static/js/demo.js');
+  module.attachDemos(box);
+}"""
+FOLLOWER_POINTS = SNAPSHOT.replace("figure.demo line", "#follower line").replace(
+    "figure.demo circle", "#follower circle"
+)
+
+
+def send(page: Page, name: str, phase: dict[str, object] | None = None) -> None:
+    detail = {"sessionId": 1, "index": 0, "phase": phase} if phase else {"sessionId": 1}
+    page.evaluate("([name, detail]) => document.dispatchEvent(new CustomEvent(name, { detail }))", [name, detail])
+
+
+def test_a_figure_in_the_player_follows_its_phases(live_server: LiveServer, page: Page) -> None:
+    """What the player will do: include `_demo.html` with sync on and send its usual events."""
+    page.goto(live_server.url + "/exercises/nerve-glide")
+    page.evaluate(FOLLOWER)
+    follower = page.locator("#follower")
+    expect(follower).to_have_attribute("data-state", "still")
+    expect(follower).to_be_hidden()  # until the player reaches its exercise
+    rest = page.evaluate(FOLLOWER_POINTS)
+    assert len(set(snapshots_of(page, 1.0))) == 1, "without a phase the figure waits at rest"
+    # A 3 s move at the player's clock speed 20 takes 0.15 s; the figure ends at the top and waits there.
+    send(page, "sc:phase", {"kind": "move", "exercise_id": "nerve-glide", "side": "left", "duration": 3.0})
+    expect(follower).to_be_visible()
+    page.wait_for_timeout(600)
+    top = page.evaluate(FOLLOWER_POINTS)
+    assert top != rest
+    assert len(set(snapshots_of(page, 0.8))) == 1
+    send(page, "sc:phase", {"kind": "return", "exercise_id": "nerve-glide", "side": "left", "duration": 80.0})
+    moving = snapshots_of(page, 1.5)  # 80 s at speed 20 = 4 s: still lowering
+    assert len(set(moving)) >= 3
+    send(page, "sc:paused")
+    assert len(set(snapshots_of(page, 0.8))) == 1, "paused with the player"
+    send(page, "sc:phase", {"kind": "rest", "exercise_id": "nerve-glide", "side": "left", "duration": 3.0})
+    assert page.evaluate(FOLLOWER_POINTS) == rest
+    send(page, "sc:phase", {"kind": "move", "exercise_id": "hip-hinge", "side": "", "duration": 3.0})
+    page.wait_for_timeout(400)
+    assert page.evaluate(FOLLOWER_POINTS) == rest, "another exercise's phase is not this figure's"
+    expect(follower).to_be_hidden()
+
+
+def snapshots_of(page: Page, seconds: float) -> list[str]:
+    """The follower's coordinates sampled over `seconds`."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen.append(page.evaluate(FOLLOWER_POINTS))
+        page.wait_for_timeout(200)
+    return seen

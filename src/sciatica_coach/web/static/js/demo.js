@@ -1,7 +1,8 @@
 // Moving demonstrations: animates every <figure class="demo"> (templates/exercises/_demo.html) from its
 // <script type="application/json" class="demo-data"> block with requestAnimationFrame, at the prescribed timing.
 // A figure loops one rep (rest, move, hold, return) with a Play/Pause button; with data-sync="player" it follows
-// the player's events instead (sc:phase plays that phase over its duration, sc:paused / sc:resumed / sc:finished).
+// the player's events instead (sc:phase plays that phase over its duration, sc:paused / sc:resumed / sc:finished;
+// such a figure is hidden until a phase of its exercise starts and again during another exercise's phases).
 // Under prefers-reduced-motion: reduce it shows a still key frame (the top of the movement) and never moves.
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -32,6 +33,7 @@ class Demo {
   start() {
     this.figure.dataset.state = "still";
     if (this.sync) {
+      this.figure.hidden = true; // shown when the player reaches this exercise
       this.showStill(this.view.phases[0].start);
       return;
     }
@@ -86,7 +88,11 @@ class Demo {
 
   // The player started a phase: play the matching part of the rep over the phase's real duration.
   follow(phase) {
-    if (phase.exercise_id !== this.exercise) return;
+    this.figure.hidden = phase.exercise_id !== this.exercise;
+    if (this.figure.hidden) {
+      this.pause();
+      return;
+    }
     this.view = this.views[phase.side] || this.view;
     const part = this.view.phases.find((p) => p.kind === phase.kind);
     if (!part || !phase.duration) {
@@ -103,6 +109,7 @@ class Demo {
     // phase.duration is in session seconds; the player's clock runs `speed` times faster than real time.
     this.rate = part.duration / phase.duration;
     this.pause();
+    this.draw(this.t); // the phase's first pose at once, not a frame later
     this.play();
   }
 
