@@ -152,3 +152,14 @@ def test_an_exercise_the_body_cannot_do_is_refused(library: Library) -> None:
     exercise = library.exercise("nerve-glide").model_copy(update={"id": "juggling"})
     with pytest.raises(ValueError, match="no demonstration for 'juggling'"):
         demonstrate(exercise, PrescribedExercise("juggling", 5, 5.0, ("",)))
+
+
+def test_the_forearm_press_up_is_ready_for_when_the_content_has_it(library: Library) -> None:
+    """No content file holds the forearm ("sphinx") variant yet; the body model already performs it."""
+    exercise = library.exercise("prone-press-up").model_copy(update={"id": "forearm-press-up"})
+    d = demonstrate(exercise, PrescribedExercise("forearm-press-up", 5, 2.0, ("",)))
+    rest, top = d.frames[0], d.frames[d.still]
+    pelvis = [height(d, f, "hip") for f in d.frames]
+    assert max(pelvis) - min(pelvis) < 0.05 * length(rest, "hip", "shoulder")
+    assert height(d, top, "shoulder") > height(d, rest, "shoulder") + 0.2 * length(rest, "hip", "shoulder")
+    assert height(d, top, "elbow") < 0.25 * length(rest, "hip", "shoulder"), "resting on the forearms"
