@@ -7,7 +7,7 @@ from typing import Any
 
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.content.schema import Exercise
-from sciatica_coach.domain.demonstration import BONES, POINTS, Demonstration, demonstrate, has_demonstration
+from sciatica_coach.domain.demonstration import BONES, POINTS, Demonstration, Frame, demonstrate, has_demonstration
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, prescribe
 
 PHASE_LABELS = {"rest": "Rest", "move": "Move", "hold": "Hold", "return": "Return"}
@@ -39,6 +39,19 @@ def caption(exercise: Exercise, demo: Demonstration) -> str:
     return " ".join(words)
 
 
+def _drawing(demo: Demonstration, frame: Frame) -> dict[str, Any]:
+    """One frame as SVG coordinates: the head and each bone, in `BONES` order."""
+    return {
+        "view_box": " ".join(f"{v:.1f}" for v in demo.view_box),
+        "floor": {"x1": demo.view_box[0], "x2": demo.view_box[0] + demo.view_box[2], "y": demo.floor_y},
+        "head": {"x": frame.points[0][0], "y": frame.points[0][1], "r": demo.head_radius},
+        "bones": [
+            {"a": POINTS.index(a), "b": POINTS.index(b), "layer": layer, "from": frame.at(a), "to": frame.at(b)}
+            for a, b, layer in BONES
+        ],
+    }
+
+
 def demo_view(
     exercise: Exercise, item: PrescribedExercise, sides: Sequence[str] = ("",), speed: float = 1.0, sync: bool = False
 ) -> dict[str, Any] | None:
@@ -50,18 +63,14 @@ def demo_view(
     views = {side: demonstrate(exercise, item, side) for side in sides}
     first = views[sides[0]]
     still = first.frames[first.still]
+    rest = first.frames[0]
     return {
         "id": exercise.id,
         "speed": speed,
         "sync": sync,
         "caption": caption(exercise, first),
-        "view_box": " ".join(f"{v:.1f}" for v in first.view_box),
-        "floor": {"x1": first.view_box[0], "x2": first.view_box[0] + first.view_box[2], "y": first.floor_y},
-        "head": {"x": still.points[0][0], "y": still.points[0][1], "r": first.head_radius},
-        "bones": [
-            {"a": POINTS.index(a), "b": POINTS.index(b), "layer": layer, "from": still.at(a), "to": still.at(b)}
-            for a, b, layer in BONES
-        ],
+        **_drawing(first, still),
+        "positions": [_drawing(first, rest), _drawing(first, still)],  # the key positions: at rest, at the top
         "data": {
             "exercise": exercise.id,
             "first": sides[0],
