@@ -67,7 +67,11 @@ def test_exercise_page_has_every_part(client: TestClient, library: Library, exer
     response = client.get(f"/exercises/{exercise_id}", headers=HTML)
     assert response.status_code == 200
     text = response.text
-    assert text.count("<svg") == len(exercise.illustrations)  # inline, not escaped
+    assert text.count("<svg") == len(exercise.illustrations) + 1  # inline, not escaped; and the moving figure
+    assert text.count('<figure class="demo"') == 1
+    # The key positions are the same body's still frames (at rest and at the top), not the old hand-drawn lines.
+    assert text.count('<svg class="demo-figure"') == 1 + min(2, len(exercise.illustrations))
+    assert '<script type="application/json" class="demo-data">' in text
     assert "&lt;svg" not in text
     for picture in exercise.illustrations:
         assert picture.caption in text

@@ -17,6 +17,7 @@ from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import Gate, cautioned, exercise_gate, open_locks
 from sciatica_coach.storage.sessions import active_session
 from sciatica_coach.usecases.today import your_day
+from sciatica_coach.web.demonstrations import demo_view, program_dose
 from sciatica_coach.web.deps import CatalogDep, LibraryDep, PatientId, ReadDep, TemplatesDep
 from sciatica_coach.web.plan_words import change_line
 
@@ -106,7 +107,8 @@ def exercises(request: Request, library: LibraryDep, templates: TemplatesDep) ->
 
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
 def exercise(exercise_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> HTMLResponse:
-    """One technique: steps, dosage, breathing, stop rules, good signs, what to avoid, illustrations."""
+    """One technique: its moving demonstration, steps, dosage, breathing, stop rules, good signs, what to avoid,
+    illustrations."""
     if exercise_id not in library.exercises:
         missing = {"nav": "exercises", "missing": exercise_id, "exercises": list(library.exercises.values())}
         return templates.TemplateResponse(request, "exercises/missing.html", missing, status_code=404)
@@ -117,5 +119,6 @@ def exercise(exercise_id: str, request: Request, library: LibraryDep, templates:
         "dosage": dosage_lines(item.dosage),
         "parent": library.exercises.get(item.variant_of) if item.variant_of else None,
         "variants": library.variants(item.id),
+        "demo": demo_view(item, program_dose(library, item.id)),
     }
     return templates.TemplateResponse(request, "exercises/detail.html", context)
