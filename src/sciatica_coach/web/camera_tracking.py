@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STATUS_EVERY = 0.5  # seconds of frame time between two answers to binary frames when nothing changed
-
 from sciatica_coach.domain.motion import Analyzer, PoseFrame, create_analyzer
 from sciatica_coach.domain.motion.results import merge_camera
 from sciatica_coach.web.camera_messages import ExerciseMessage, FinishMessage, FrameMessage, Message, MessageError
+
+STATUS_EVERY = 0.5  # seconds of frame time between two answers to binary frames when nothing changed
 
 
 @dataclass

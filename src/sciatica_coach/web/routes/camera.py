@@ -3,8 +3,9 @@
 The browser runs the pose model itself and sends, for each analysed video frame, 33 landmarks of four numbers,
 the frame time and the video size: a fixed-size binary frame (`camera_messages.FRAME_BYTES`; a binary message of any
 other size closes the socket with a reason, since it could be a picture) or, from older pages, JSON text. Other bad
-messages (bad numbers, oversized or malformed text) are refused with an error message and the socket stays open. When the exercise changes, the session finishes or the socket closes, the
-analyzer's results are saved in `record.exercises[i].camera` beside what the person reported themselves.
+messages (bad numbers, oversized or malformed text) are refused with an error message and the socket stays open.
+When the exercise changes, the session finishes or the socket closes, the analyzer's results are saved in
+`record.exercises[i].camera` beside what the person reported themselves.
 """
 
 from __future__ import annotations
