@@ -32,8 +32,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,9 @@ def echo_app() -> Any:
             if incoming["type"] == "websocket.disconnect":
                 return
             data = incoming.get("bytes")
-            if data is None:  # the exercise message
-                await websocket.send_text('{"type": "exercise"}')
+            if data is None:  # the exercise or the finish message
+                finish = '"finish"' in (incoming.get("text") or "")
+                await websocket.send_text('{"type": "finished"}' if finish else '{"type": "exercise"}')
                 continue
             t = FRAME_HEADER.unpack_from(data)[0]
             await websocket.send_text(f'{{"type": "status", "t": {t!r}, "rep_count": 0, "phase": "rest"}}')
@@ -118,8 +120,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(kind: str, database_url: str, workdir: Path) -> Iterator[int]:
-    """A uvicorn subprocess serving `kind`; yields its port."""
+def server(kind: str, database_url: str, workdir: Path) -> Iterator[tuple[int, int]]:
+    """A uvicorn subprocess serving `kind`; yields its port and process id."""
     port = free_port()
     env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}
     log = workdir / f"{kind}-{port}.log"
@@ -140,7 +142,7 @@ def server(kind: str, database_url: str, workdir: Path) -> Iterator[int]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{kind} server did not start:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.1)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:
@@ -200,7 +202,8 @@ async def one_stream(
     period = 1.0 / FPS
     latencies: list[float] = []
     sent_at: dict[float, float] = {}
-    measured = {"sent": 0, "answered": 0, "late_sends": 0}
+    measured: dict[str, float] = {"sent": 0, "answered": 0, "late_sends": 0, "sent_total": 0, "drain": inf}
+    finished = asyncio.get_running_loop().create_future()
     window = (began + warmup, began + warmup + seconds)
     async with websockets.connect(url, origin=origin, max_size=2**20, compression=None) as ws:  # type: ignore[arg-type]
         await ws.send(json.dumps({"type": "exercise", "exercise_id": "hip-hinge", "exercise_index": HINGE_INDEX,
@@ -210,6 +213,8 @@ async def one_stream(
         async def receive() -> None:
             async for raw in ws:
                 answer = json.loads(raw)
+                if answer.get("type") == "finished" and not finished.done():
+                    finished.set_result(time.perf_counter())
                 if answer.get("type") != "status":
                     continue
                 at = sent_at.pop(answer["t"], None)
@@ -237,8 +242,14 @@ async def one_stream(
                 sent_at[t] = time.perf_counter()
                 measured["sent"] += 1
             await ws.send(message)
+            measured["sent_total"] += 1
             k += 1
-        await asyncio.sleep(0.5)  # the last answers
+        # Every frame sent before the finish message is analysed before it is answered: how long the server takes
+        # to answer it is how far behind this stream it was.
+        asked = time.perf_counter()
+        await ws.send(json.dumps({"type": "finish"}))
+        with suppress(TimeoutError):
+            measured["drain"] = await asyncio.wait_for(finished, 30) - asked
         receiver.cancel()
     return {"latencies": latencies, **measured}
 
@@ -253,15 +264,22 @@ async def run_clients(mode: str, url: str, count: int, seconds: float, warmup: f
     failed = [repr(r)[:200] for r in results if isinstance(r, BaseException)]
     good = [r for r in results if not isinstance(r, BaseException)]
     latencies = sorted(x for r in good for x in r["latencies"])
-    sustained = sum(
-        1 for r in good if r["sent"] and r["answered"] >= 0.99 * r["sent"] and r["late_sends"] <= 0.01 * r["sent"]
-    )
+    every_frame = mode != "binary"  # echo and JSON answer every frame; binary only when the status changes
+
+    def kept_up(r: dict[str, Any]) -> bool:
+        answered = r["answered"] >= 0.99 * r["sent"] if every_frame else r["answered"] > 0
+        return bool(r["sent"]) and answered and r["late_sends"] <= 0.01 * r["sent"] and r["drain"] * 1e3 < TARGET_P99_MS
+
+    sustained = sum(1 for r in good if kept_up(r))
+    drains = sorted(r["drain"] for r in good)
     return {
         "streams": count,
         "failed": failed[:3],
         "sustained": sustained,
         "sent": sum(r["sent"] for r in good),
+        "sent_total": sum(r["sent_total"] for r in good),
         "answered": sum(r["answered"] for r in good),
+        "drain_max": drains[-1] * 1e3 if drains else float("nan"),
         "seconds": seconds,
         "latencies": latencies,
     }
@@ -286,10 +304,13 @@ class Run:
     mode: str
     streams: int
     sustained: int
-    rate: float  # frames answered per second
+    rate: float  # frames sent (and, when drained, analysed) per second
+    answers: float  # statuses per second
     p50: float
     p95: float
     p99: float
+    drain: float  # ms: the slowest stream's wait for the answer to its finish message
+    cpu_us: float  # the server's CPU time per frame, microseconds (not slowed by other processes' load)
     failed: list[str]
 
     @property
@@ -299,20 +320,31 @@ class Run:
     def line(self) -> str:
         mark = "yes" if self.meets else "no"
         row = (
-            f"{self.mode:<7} {self.streams:>7} {self.sustained:>9} {self.rate:>9.0f} {self.p50:>7.1f} "
-            f"{self.p95:>7.1f} {self.p99:>7.1f} {mark:>5}"
+            f"{self.mode:<7} {self.streams:>7} {self.sustained:>9} {self.rate:>9.0f} {self.answers:>9.0f} "
+            f"{self.p50:>7.1f} {self.p95:>7.1f} {self.p99:>7.1f} {self.drain:>8.1f} {self.cpu_us:>7.0f} {mark:>5}"
         )
         return row + (f"  errors: {'; '.join(self.failed)}" if self.failed else "")
 
 
 HEADER = (
-    f"{'path':<7} {'streams':>7} {'sustained':>9} {'frames/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-    f"{'meets':>5}"
+    f"{'path':<7} {'streams':>7} {'sustained':>9} {'frames/s':>9} {'answers/s':>9} {'p50 ms':>7} {'p95 ms':>7} "
+    f"{'p99 ms':>7} {'drain ms':>8} {'CPU µs':>7} {'meets':>5}"
 )
 
 
-def measure(mode: str, port: int, session_id: str, streams: int, args: argparse.Namespace) -> Run:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(mode: str, served: tuple[int, int], session_id: str, streams: int, args: argparse.Namespace) -> Run:
+    port, pid = served
     url = f"ws://127.0.0.1:{port}/ws/camera/{session_id}"
+    cpu_before = cpu_seconds(pid)
     env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}
     done = subprocess.run(
         [sys.executable, __file__, "--client", mode, url, str(streams), str(args.seconds), str(args.warmup)],
@@ -321,14 +353,19 @@ def measure(mode: str, port: int, session_id: str, streams: int, args: argparse.
         text=True,
         timeout=120 + streams,
     )
+    cpu = cpu_seconds(pid) - cpu_before
+    nan = float("nan")
     if done.returncode != 0:
-        return Run(mode, streams, 0, 0.0, float("nan"), float("nan"), float("nan"), [done.stderr.strip()[-300:]])
+        return Run(mode, streams, 0, 0.0, 0.0, nan, nan, nan, nan, nan, [done.stderr.strip()[-300:]])
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    rate = data["answered"] / data["seconds"]
-    return Run(mode, streams, data["sustained"], rate, data["p50"], data["p95"], data["p99"], data["failed"])
+    return Run(
+        mode, streams, data["sustained"], data["sent"] / data["seconds"], data["answered"] / data["seconds"],
+        data["p50"], data["p95"], data["p99"], data["drain_max"], cpu / max(data["sent_total"], 1) * 1e6,
+        data["failed"],
+    )  # fmt: skip
 
 
-def search(mode: str, port: int, session_id: str, args: argparse.Namespace, known: list[Run]) -> int:
+def search(mode: str, port: tuple[int, int], session_id: str, args: argparse.Namespace, known: list[Run]) -> int:
     """The highest stream count meeting the targets: doubling from the best known pass, then bisecting."""
     passed = max((r.streams for r in known if r.meets), default=0)
     failed = min((r.streams for r in known if not r.meets and r.streams > passed), default=0)
@@ -383,13 +420,13 @@ def main() -> None:
         print(HEADER)
         runs: dict[str, list[Run]] = {m: [] for m in modes}
         for mode in modes:
-            with server("echo" if mode == "echo" else "app", database_url, workdir) as port:
+            with server("echo" if mode == "echo" else "app", database_url, workdir) as served:
                 for n in counts:
-                    run = measure(mode, port, session_id, n, args)
+                    run = measure(mode, served, session_id, n, args)
                     runs[mode].append(run)
                     print(run.line(), flush=True)
                 if not args.no_search:
-                    best = search(mode, port, session_id, args, runs[mode])
+                    best = search(mode, served, session_id, args, runs[mode])
                     print(f"{mode}: highest stream count meeting the targets: {best}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
