@@ -63,9 +63,8 @@ def echo_app() -> Any:
             if incoming["type"] == "websocket.disconnect":
                 return
             data = incoming.get("bytes")
-            if data is None:  # the exercise or the finish message
-                finish = '"finish"' in (incoming.get("text") or "")
-                await websocket.send_text('{"type": "finished"}' if finish else '{"type": "exercise"}')
+            if data is None:  # an exercise message
+                await websocket.send_text('{"type": "exercise"}')
                 continue
             t = FRAME_HEADER.unpack_from(data)[0]
             await websocket.send_text(f'{{"type": "status", "t": {t!r}, "rep_count": 0, "phase": "rest"}}')
@@ -213,7 +212,7 @@ async def one_stream(
         async def receive() -> None:
             async for raw in ws:
                 answer = json.loads(raw)
-                if answer.get("type") == "finished" and not finished.done():
+                if answer.get("type") == "exercise" and not finished.done() and sending_done:
                     finished.set_result(time.perf_counter())
                 if answer.get("type") != "status":
                     continue
@@ -222,6 +221,7 @@ async def one_stream(
                     latencies.append(time.perf_counter() - at)
                     measured["answered"] += 1
 
+        sending_done = False
         receiver = asyncio.create_task(receive())
         start = began + (index / count) * period  # streams spread over one frame period
         k = 0
@@ -244,10 +244,12 @@ async def one_stream(
             await ws.send(message)
             measured["sent_total"] += 1
             k += 1
-        # Every frame sent before the finish message is analysed before it is answered: how long the server takes
-        # to answer it is how far behind this stream it was.
+        # Messages are answered in order, so the time to answer an exercise message sent after the last frame (the
+        # same exercise, another side: nothing saved, nothing reset) is how far behind this stream the server was.
         asked = time.perf_counter()
-        await ws.send(json.dumps({"type": "finish"}))
+        sending_done = True
+        await ws.send(json.dumps({"type": "exercise", "exercise_id": "hip-hinge", "exercise_index": HINGE_INDEX,
+                                  "side": "left"}))  # fmt: skip
         with suppress(TimeoutError):
             measured["drain"] = await asyncio.wait_for(finished, 30) - asked
         receiver.cancel()
@@ -309,7 +311,7 @@ class Run:
     p50: float
     p95: float
     p99: float
-    drain: float  # ms: the slowest stream's wait for the answer to its finish message
+    drain: float  # ms: the slowest stream's wait for the answer to the message after its last frame
     cpu_us: float  # the server's CPU time per frame, microseconds (not slowed by other processes' load)
     failed: list[str]
 

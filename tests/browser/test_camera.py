@@ -198,3 +198,30 @@ def test_camera_permission_refused_says_how_to_allow_it(playwright: Playwright, 
         expect(page.locator("[data-camera-message]")).to_contain_text("permission was not given", timeout=90_000)
         expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
         expect(page.locator("#player")).to_have_attribute("data-state", "running")
+
+
+ENCODE_FRAMES = """async () => {
+  const { landmarkFrame, FRAME_BYTES } = await import("/static/js/camera_pose.js");
+  const points = Array.from({ length: 33 }, (_, i) => ({ x: i / 40, y: 1 - i / 40, z: -0.1 * i, visibility: 0.9 }));
+  points[3] = { x: NaN, y: 0.5, z: 0, visibility: 1.5 };  // a bad number becomes 0, visibility stays within 0-1
+  const frames = [
+    landmarkFrame(12.345, 640, 480, points),
+    landmarkFrame(12.5, 640, 480, null),  // nobody in the picture
+    landmarkFrame(13, 1280, 720, points.slice(0, 5)),  // not a whole body: sent as nobody
+  ];
+  return { size: FRAME_BYTES, frames: frames.map((buffer) => Array.from(new Uint8Array(buffer))) };
+}"""
+
+
+def test_the_page_encodes_frames_the_server_reads(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/")
+    encoded = page.evaluate(ENCODE_FRAMES)
+    assert encoded["size"] == FRAME_BYTES
+    whole, nobody, partial = (parse_frame_bytes(bytes(frame)) for frame in encoded["frames"])
+    assert (whole.t, whole.width, whole.height, whole.compact) == (12.345, 640, 480, True)
+    assert whole.landmarks is not None and whole.landmarks.shape == (33, 4)
+    assert abs(whole.landmarks[10, 0] - 10 / 40) < 1e-6 and abs(whole.landmarks[10, 1] - 30 / 40) < 1e-6
+    assert abs(whole.landmarks[10, 2] + 1.0) < 1e-6 and abs(whole.landmarks[10, 3] - 0.9) < 1e-6
+    assert list(whole.landmarks[3]) == [0.0, 0.5, 0.0, 1.0]
+    assert nobody.landmarks is None and nobody.t == 12.5
+    assert partial.landmarks is None and (partial.width, partial.height) == (1280, 720)

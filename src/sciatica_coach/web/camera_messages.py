@@ -27,6 +27,7 @@ MAX_FRAME_TIME = 1e7
 FRAME_HEADER = struct.Struct("<dHHI")  # frame time, video width and height, flags
 FRAME_BYTES = FRAME_HEADER.size + LANDMARK_COUNT * 4 * 4  # 16 + 528 = 544
 FLAG_PERSON = 1
+_LIMITS = np.array([MAX_COORDINATE, MAX_COORDINATE, MAX_COORDINATE, 1.0], dtype=np.float32)  # |x|, |y|, |z|, visibility
 WRONG_SIZE_REASON = f"a binary message is one frame of exactly {FRAME_BYTES} bytes of body points; nothing else"
 
 
@@ -162,11 +163,11 @@ def parse_frame_bytes(data: bytes) -> FrameMessage:
         return FrameMessage(t=t, width=width, height=height, landmarks=None, compact=True)
     if flags != FLAG_PERSON:
         raise MessageError("flags must be 1 (a person was found) or 0 (nobody)")
-    if not np.isfinite(points).all():
-        raise MessageError("landmark numbers must be finite")
-    if np.abs(points[:, :3]).max() > MAX_COORDINATE:
-        raise MessageError("a landmark is far outside the picture")
-    visibility = points[:, 3]
-    if visibility.min() < 0.0 or visibility.max() > 1.0:
+    # One pass for the usual good frame (NaN and infinity fail these comparisons too); then which rule was broken.
+    if not ((np.abs(points) <= _LIMITS).all() and (points[:, 3] >= 0.0).all()):
+        if not np.isfinite(points).all():
+            raise MessageError("landmark numbers must be finite")
+        if np.abs(points[:, :3]).max() > MAX_COORDINATE:
+            raise MessageError("a landmark is far outside the picture")
         raise MessageError("landmark visibility must be between 0 and 1")
     return FrameMessage(t=t, width=width, height=height, landmarks=points.astype(np.float64), compact=True)
