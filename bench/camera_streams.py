@@ -290,7 +290,7 @@ async def run_clients(mode: str, url: str, count: int, seconds: float, warmup: f
 def client_main(mode: str, url: str, count: int, seconds: float, warmup: float) -> None:
     result = asyncio.run(run_clients(mode, url, count, seconds, warmup))
     lat = result.pop("latencies")
-    if len(lat) >= 100:
+    if len(lat) >= 2:
         q = statistics.quantiles(lat, n=100)
         result.update(p50=q[49] * 1e3, p95=q[94] * 1e3, p99=q[98] * 1e3)
     else:
