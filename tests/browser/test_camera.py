@@ -23,13 +23,12 @@ from browser.player_steps import UNDO_WAIT, skip_to_next_exercise, start_session
 from helpers import clear_to_exercise, session_factory
 from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.models import ExerciseSession
-from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
+from sciatica_coach.web.camera_messages import FRAME_BYTES, MAX_MESSAGE_CHARS, parse_frame_bytes
 
 CLIP = "hinge-deadlift-side.mp4"
 # Headless Chromium runs the pose model at 0.5-2 s a frame on software WebGL depending on the machine's load;
 # at 12x slower each rep of the clip still spans a dozen or more analysed frames.
 SLOWDOWN = 12.0
-FRAME_KEYS = {"type", "t", "width", "height", "landmarks"}
 POSE_JS = Path(sciatica_coach.__file__).parent / "web" / "static" / "vendor" / "pose" / "pose.js"
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -70,38 +69,41 @@ def reps_shown(page: Page) -> int:
 
 
 def story(answers: list[str | bytes]) -> str:
-    """What the analyzer said over time, for a failure message: frames, when the count moved, unseen frames."""
+    """What the analyzer said over time, for a failure message: statuses, when the count moved, unseen ones."""
     statuses = [json.loads(a) for a in answers if isinstance(a, str) and '"status"' in a]
     moves, unseen, last = [], 0, 0
-    for i, status in enumerate(statuses):
+    for status in statuses:
         unseen += not status["visible"]
         if status["rep_count"] != last:
-            moves.append(f"#{i}->{status['rep_count']}")
+            moves.append(f"t={status['t']:.1f}->{status['rep_count']}")
             last = status["rep_count"]
-    return f"{len(statuses)} frames analysed, count moved at {', '.join(moves) or 'never'}, {unseen} not seen"
+    return f"{len(statuses)} statuses, count moved at {', '.join(moves) or 'never'}, {unseen} not seen"
+
+
+def frame_json(payload: bytes) -> dict[str, object]:
+    """A binary frame as the JSON frame message it replaces (to replay it through the analyzer)."""
+    frame = parse_frame_bytes(payload)
+    landmarks = None if frame.landmarks is None else frame.landmarks.tolist()
+    return {"type": "frame", "t": frame.t, "width": frame.width, "height": frame.height, "landmarks": landmarks}
 
 
 def assert_only_landmark_numbers(sent: list[str | bytes]) -> int:
-    """Every message the page sent is a small JSON text of landmark numbers; returns how many frames."""
+    """Every frame the page sent is one binary message of exactly FRAME_BYTES (33 x 4 float32 numbers and a small
+    header, far too small for a picture) holding valid landmark numbers; the only text messages are the short JSON
+    exercise and finish messages. Returns how many frames."""
     frames = 0
     for payload in sent:
-        assert isinstance(payload, str), "a binary WebSocket message was sent"
+        if isinstance(payload, bytes):
+            assert len(payload) == FRAME_BYTES, f"a {len(payload)}-byte binary message was sent"
+            frame = parse_frame_bytes(payload)  # raises on anything but finite landmark numbers in range
+            assert frame.width > 0 and frame.height > 0
+            frames += 1
+            continue
         assert len(payload) <= MAX_MESSAGE_CHARS, f"a {len(payload)}-character message was sent"
         assert "data:" not in payload and "base64" not in payload.lower()
         message = json.loads(payload)
-        if message["type"] != "frame":
-            assert message["type"] in ("exercise", "finish"), message
-            assert all(not isinstance(v, str) or len(v) < 40 for v in message.values()), message
-            continue
-        frames += 1
-        assert set(message) == FRAME_KEYS, sorted(message)
-        assert all(isinstance(message[k], int | float) for k in ("t", "width", "height"))
-        landmarks = message["landmarks"]
-        if landmarks is not None:
-            assert len(landmarks) == 33
-            for point in landmarks:
-                assert len(point) == 4
-                assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+        assert message["type"] in ("exercise", "finish"), message
+        assert all(not isinstance(v, str) or len(v) < 40 for v in message.values()), message
     return frames
 
 
@@ -145,7 +147,7 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
     counted = reps_shown(page)
     dump = os.environ.get("SCIATICA_CAMERA_DUMP")  # a file to keep the frames sent, to replay through the analyzer
     if dump:
-        Path(dump).write_text(json.dumps([json.loads(p) for p in sent if isinstance(p, str)]))
+        Path(dump).write_text(json.dumps([frame_json(p) for p in sent if isinstance(p, bytes)]))
     assert counted == true_reps, f"camera counted {counted} of {true_reps}: {story(answers)}"
     # Let the rest of the clip play: the count must not run past the true number.
     page.wait_for_timeout(max(0.0, camera_on + fake_camera.seconds - time.monotonic()) * 1000)
@@ -197,3 +199,30 @@ def test_camera_permission_refused_says_how_to_allow_it(playwright: Playwright, 
         expect(page.locator("[data-camera-message]")).to_contain_text("permission was not given", timeout=90_000)
         expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
         expect(page.locator("#player")).to_have_attribute("data-state", "running")
+
+
+ENCODE_FRAMES = """async () => {
+  const { landmarkFrame, FRAME_BYTES } = await import("/static/js/camera_pose.js");
+  const points = Array.from({ length: 33 }, (_, i) => ({ x: i / 40, y: 1 - i / 40, z: -0.1 * i, visibility: 0.9 }));
+  points[3] = { x: NaN, y: 0.5, z: 0, visibility: 1.5 };  // a bad number becomes 0, visibility stays within 0-1
+  const frames = [
+    landmarkFrame(12.345, 640, 480, points),
+    landmarkFrame(12.5, 640, 480, null),  // nobody in the picture
+    landmarkFrame(13, 1280, 720, points.slice(0, 5)),  // not a whole body: sent as nobody
+  ];
+  return { size: FRAME_BYTES, frames: frames.map((buffer) => Array.from(new Uint8Array(buffer))) };
+}"""
+
+
+def test_the_page_encodes_frames_the_server_reads(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/")
+    encoded = page.evaluate(ENCODE_FRAMES)
+    assert encoded["size"] == FRAME_BYTES
+    whole, nobody, partial = (parse_frame_bytes(bytes(frame)) for frame in encoded["frames"])
+    assert (whole.t, whole.width, whole.height, whole.compact) == (12.345, 640, 480, True)
+    assert whole.landmarks is not None and whole.landmarks.shape == (33, 4)
+    assert abs(whole.landmarks[10, 0] - 10 / 40) < 1e-6 and abs(whole.landmarks[10, 1] - 30 / 40) < 1e-6
+    assert abs(whole.landmarks[10, 2] + 1.0) < 1e-6 and abs(whole.landmarks[10, 3] - 0.9) < 1e-6
+    assert list(whole.landmarks[3]) == [0.0, 0.5, 0.0, 1.0]
+    assert nobody.landmarks is None and nobody.t == 12.5
+    assert partial.landmarks is None and (partial.width, partial.height) == (1280, 720)

@@ -22,7 +22,7 @@ from sciatica_coach.domain.motion.synthetic import SyntheticSpec, generate
 from sciatica_coach.storage.models import ExerciseSession, Patient
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.sessions import create_session
-from sciatica_coach.web.camera_messages import MAX_MESSAGE_CHARS
+from sciatica_coach.web.camera_messages import FLAG_PERSON, FRAME_BYTES, FRAME_HEADER, MAX_MESSAGE_CHARS
 
 HINGE_INDEX = 2  # the standard program: nerve glide, prone press-up, hip hinge
 
@@ -108,14 +108,13 @@ def test_bad_messages_are_answered_and_the_socket_stays_usable(app: FastAPI, cli
         assert_error(ask(ws, {"type": "pixels"}), "unknown message type")
         oversize = json.dumps({**standing(0.1), "pad": "x" * MAX_MESSAGE_CHARS})
         assert_error(ask(ws, oversize), "too long")
-        ws.send_bytes(b"\xff\xd8\xff\xe0 a JPEG would start like this")
-        assert_error(ws.receive_json(), "binary", "never images")
         assert_error(ask(ws, exercise(HINGE_INDEX, "nerve-glide")), "no exercise")
         assert_error(ask(ws, exercise(7)), "no exercise")
 
         # After all that, the same socket still analyses frames.
         status = ask(ws, standing(0.2))
         assert status["type"] == "status"
+        assert status["t"] == 0.2
         assert status["exercise_index"] == HINGE_INDEX
         assert status["rep_count"] == 0
         assert isinstance(status["visible"], bool)
@@ -270,3 +269,116 @@ def test_camera_result_partial_puts_the_counts_in_words(app: FastAPI) -> None:
     assert "Camera counted</strong> 4 reps (left 3, right 1); 2 holds timed, longest 5.2 s." in html
     assert 'Lift your head &lt;and&gt; shoulders. <span class="muted">(2 of 4 reps)</span>' in html
     assert template.render(line=SimpleNamespace(camera=None)).strip() == ""
+
+
+def binary_frame(t: float, landmarks: Any, width: int = 640, height: int = 480, flags: int | None = None) -> bytes:
+    """A frame as camera.js sends it: the 16-byte header and 33 x 4 float32 numbers (zeros when nobody)."""
+    if flags is None:
+        flags = 0 if landmarks is None else FLAG_PERSON
+    points = np.zeros((33, 4)) if landmarks is None else np.asarray(landmarks)
+    return FRAME_HEADER.pack(t, width, height, flags) + points.astype("<f4").tobytes()
+
+
+def standing_points() -> list[list[float]]:
+    landmarks: list[list[float]] = standing(0.0)["landmarks"]
+    return landmarks
+
+
+def test_binary_frames_are_validated_without_closing_the_socket(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    good = standing_points()
+    assert len(binary_frame(0.0, good)) == FRAME_BYTES == 544
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        ws.send_bytes(binary_frame(0.0, good))
+        assert_error(ws.receive_json(), "exercise")  # frames before saying which exercise
+        assert ask(ws, exercise())["type"] == "exercise"
+        nan = np.array(good)
+        nan[4, 0] = np.nan
+        far = np.array(good)
+        far[7, 1] = 1e6
+        seen = np.array(good)
+        seen[3, 3] = 1.5
+        for bad, words in [
+            (binary_frame(0.1, nan), "finite"),
+            (binary_frame(0.1, far), "outside"),
+            (binary_frame(0.1, seen), "visibility"),
+            (binary_frame(0.1, good, flags=0), "only zeros"),  # "nobody" cannot carry numbers
+            (binary_frame(0.1, good, flags=7), "flags"),
+            (binary_frame(0.1, good, width=0), "width"),
+            (binary_frame(float("nan"), good), "t must"),
+            (binary_frame(-1.0, good), "t must"),
+        ]:
+            ws.send_bytes(bad)
+            assert_error(ws.receive_json(), words)
+        ws.send_bytes(binary_frame(0.2, good))
+        status = ws.receive_json()
+        assert status["type"] == "status" and status["t"] == 0.2 and status["exercise_index"] == HINGE_INDEX
+        ws.send_bytes(binary_frame(0.1, good))
+        assert_error(ws.receive_json(), "backwards")
+        # The same still person a few frames on: nothing new to say, so no answer until half a second has passed.
+        for t in (0.25, 0.3, 0.35):
+            ws.send_bytes(binary_frame(t, good))
+        ws.send_bytes(binary_frame(0.75, good))
+        later = ws.receive_json()
+        assert later["type"] == "status" and later["t"] == 0.75, later
+        ws.send_bytes(binary_frame(0.8, None))  # nobody in the picture
+        ws.send_text(json.dumps({"type": "finish"}))
+        answers = [ws.receive_json()]
+        if answers[0]["type"] == "status":
+            answers.append(ws.receive_json())
+        assert answers[-1] == {"type": "finished", "saved": [{"exercise_index": HINGE_INDEX, "rep_count": 0}]}
+    record, _ = stored_record(app, session_id)
+    camera = record.exercises[HINGE_INDEX].camera
+    assert camera is not None and camera["frames"] == 6
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\xff\xd8\xff\xe0" + bytes(4000),  # a JPEG would start like this
+        b"\x89PNG\r\n\x1a\n" + bytes(FRAME_BYTES - 8 + 1),  # one byte too many
+        bytes(FRAME_BYTES - 1),
+        bytes(2 * FRAME_BYTES),  # two frames at once
+        b"",
+    ],
+    ids=["jpeg", "545", "543", "1088", "empty"],
+)
+def test_a_binary_message_of_any_other_size_closes_the_socket(app: FastAPI, client: TestClient, payload: bytes) -> None:
+    session_id = make_session(app)
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        assert ask(ws, exercise())["type"] == "exercise"
+        ws.send_bytes(binary_frame(0.0, standing_points()))
+        assert ws.receive_json()["type"] == "status"
+        ws.send_bytes(payload)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 1003
+    assert f"exactly {FRAME_BYTES} bytes" in closed.value.reason
+    record, _ = stored_record(app, session_id)  # what was counted before is still saved
+    camera = record.exercises[HINGE_INDEX].camera
+    assert camera is not None and camera["frames"] == 1
+
+
+def test_synthetic_hinge_over_binary_frames_counts_like_json(app: FastAPI, client: TestClient) -> None:
+    session_id = make_session(app)
+    frames = generate(SyntheticSpec("hip-hinge", reps=5, faults=frozenset({"rounded-back"}), fps=30, noise=0.02))
+    statuses = []
+    with client.websocket_connect(f"/ws/camera/{session_id}") as ws:
+        ask(ws, exercise())
+        for frame in frames:
+            ws.send_bytes(binary_frame(frame.t, frame.landmarks))
+        ws.send_text(json.dumps({"type": "finish"}))
+        while (answer := ws.receive_json())["type"] == "status":
+            statuses.append(answer)
+    assert answer == {"type": "finished", "saved": [{"exercise_index": HINGE_INDEX, "rep_count": 5}]}
+    counts = [s["rep_count"] for s in statuses]
+    assert counts == sorted(counts) and counts[-1] == 5
+    assert set(np.diff(counts)) <= {0, 1} and len(set(counts)) == 6  # every new count was told
+    assert len(statuses) < len(frames) / 2  # answers only when something changed
+    times = [s["t"] for s in statuses]
+    assert times == sorted(times) and set(times) <= {frame.t for frame in frames}
+    assert max(np.diff(times)) <= 0.5 + 1 / 30 + 1e-9  # never silent for much longer than half a second
+    record, _ = stored_record(app, session_id)
+    camera = record.exercises[HINGE_INDEX].camera
+    assert camera is not None and camera["rep_count"] == 5 and camera["frames"] == len(frames)
+    assert camera["faults"].get("rounded-back", 0) >= 4

@@ -1,9 +1,17 @@
-"""Messages the camera socket accepts, validated strictly: landmark numbers only, never pixels."""
+"""Messages the camera socket accepts, validated strictly: landmark numbers only, never pixels.
+
+Text messages are JSON (exercise, finish, and frames for older pages). A frame is best sent as a binary message of
+exactly `FRAME_BYTES` bytes: a 16-byte header (little-endian float64 frame time in seconds, uint16 video width and
+height, uint32 flags: 1 = a person was found, 0 = none and every number zero) and 33 x 4 float32 numbers (x, y, z,
+visibility). 544 bytes cannot hold a picture; a binary message of any other size is refused and the socket closed.
+It is validated in a few numpy operations, without a loop over points.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +22,13 @@ LANDMARK_COUNT = 33
 MAX_COORDINATE = 100.0  # normalised coordinates; points just off the picture are a little outside 0-1
 MAX_VIDEO_SIDE = 8192
 SIDES = ("", "left", "right")
+MAX_FRAME_TIME = 1e7
+
+FRAME_HEADER = struct.Struct("<dHHI")  # frame time, video width and height, flags
+FRAME_BYTES = FRAME_HEADER.size + LANDMARK_COUNT * 4 * 4  # 16 + 528 = 544
+FLAG_PERSON = 1
+_LIMITS = np.array([MAX_COORDINATE, MAX_COORDINATE, MAX_COORDINATE, 1.0], dtype=np.float32)  # |x|, |y|, |z|, visibility
+WRONG_SIZE_REASON = f"a binary message is one frame of exactly {FRAME_BYTES} bytes of body points; nothing else"
 
 
 class MessageError(ValueError):
@@ -37,6 +52,7 @@ class FrameMessage:
     width: int
     height: int
     landmarks: np.ndarray[Any, np.dtype[np.float64]] | None
+    compact: bool = False  # sent as a binary frame: answered only when the status changes
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,7 @@ def parse_message(text: str) -> Message:
     if kind == "frame":
         _expect_keys(data, {"type", "t", "width", "height", "landmarks"})
         t = _number(data["t"], "t")
-        if not 0.0 <= t <= 1e7:
+        if not 0.0 <= t <= MAX_FRAME_TIME:
             raise MessageError("t must be seconds since the camera started")
         return FrameMessage(
             t=t,
@@ -125,3 +141,33 @@ def parse_message(text: str) -> Message:
         _expect_keys(data, {"type"})
         return FinishMessage()
     raise MessageError(f"unknown message type {kind[:40]!r}: use exercise, frame or finish")
+
+
+class WrongSizeError(MessageError):
+    """A binary message that is not exactly one frame: the socket is closed, since it may be a picture."""
+
+
+def parse_frame_bytes(data: bytes) -> FrameMessage:
+    """Validate one binary frame (see the module's docstring); raise MessageError saying what is wrong."""
+    if len(data) != FRAME_BYTES:
+        raise WrongSizeError(f"binary message of {len(data)} bytes refused: {WRONG_SIZE_REASON}")
+    t, width, height, flags = FRAME_HEADER.unpack_from(data)
+    if not 0.0 <= t <= MAX_FRAME_TIME:  # also refuses NaN
+        raise MessageError("t must be seconds since the camera started")
+    if not (1 <= width <= MAX_VIDEO_SIDE and 1 <= height <= MAX_VIDEO_SIDE):
+        raise MessageError(f"width and height must be whole numbers from 1 to {MAX_VIDEO_SIDE}")
+    points = np.frombuffer(data, dtype="<f4", offset=FRAME_HEADER.size).reshape(LANDMARK_COUNT, 4)
+    if flags == 0:
+        if points.any():
+            raise MessageError("a frame without a person (flags 0) carries only zeros")
+        return FrameMessage(t=t, width=width, height=height, landmarks=None, compact=True)
+    if flags != FLAG_PERSON:
+        raise MessageError("flags must be 1 (a person was found) or 0 (nobody)")
+    # One pass for the usual good frame (NaN and infinity fail these comparisons too); then which rule was broken.
+    if not ((np.abs(points) <= _LIMITS).all() and (points[:, 3] >= 0.0).all()):
+        if not np.isfinite(points).all():
+            raise MessageError("landmark numbers must be finite")
+        if np.abs(points[:, :3]).max() > MAX_COORDINATE:
+            raise MessageError("a landmark is far outside the picture")
+        raise MessageError("landmark visibility must be between 0 and 1")
+    return FrameMessage(t=t, width=width, height=height, landmarks=points.astype(np.float64), compact=True)

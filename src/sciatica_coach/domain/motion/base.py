@@ -169,9 +169,11 @@ class Analyzer:
             self._placement_prev = None
         else:
             points = Points(frame.landmarks, frame.width, frame.height)
+            xs = [points.xs[i] for i in CUT_POINTS]
+            ys = [points.ys[i] for i in CUT_POINTS]
             before = self._placement_prev
-            self._placement_prev = self._placement(t, points)
-            if self._is_cut(t, points):
+            self._placement_prev = self._placement(t, points, xs, ys)
+            if self._is_cut(t, points, xs, ys):
                 if before is not None:
                     self._jumped(before, self._placement_prev)
                 self._break(self._last_good if self._last_good is not None else t)
@@ -217,9 +219,9 @@ class Analyzer:
         if done is not None:
             self._complete(done)
 
-    def _placement(self, t: float, points: Points) -> Placement:
-        xs = [points.xs[i] / points.w for i in CUT_POINTS]
-        ys = [points.ys[i] / points.h for i in CUT_POINTS]
+    def _placement(self, t: float, points: Points, xs_px: list[float], ys_px: list[float]) -> Placement:
+        xs = [x / points.w for x in xs_px]
+        ys = [y / points.h for y in ys_px]
         size = max(max(xs) - min(xs), max(ys) - min(ys))
         steady = t - (self._jump_t if self._jump_t is not None else (self._first_t or t))
         return Placement(
@@ -257,10 +259,9 @@ class Analyzer:
                 self._break(self._last_good if self._last_good is not None else t)
             self._lost = True
 
-    def _is_cut(self, t: float, points: Points) -> bool:
-        """A jump of most of the body in one frame, far faster than the frame before: the camera cut away."""
-        xs = [points.xs[i] for i in CUT_POINTS]
-        ys = [points.ys[i] for i in CUT_POINTS]
+    def _is_cut(self, t: float, points: Points, xs: list[float], ys: list[float]) -> bool:
+        """A jump of most of the body in one frame, far faster than the frame before: the camera cut away (`xs`,
+        `ys`: the `CUT_POINTS` in pixels)."""
         size = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
         torso = points.torso_length()
         previous, self._prev = self._prev, (t, xs, ys, torso)

@@ -27,7 +27,7 @@ SIDE_POINTS: dict[str, dict[str, int]] = {
 class Points:
     """A frame's landmarks as plain floats in pixels (fast to read one by one)."""
 
-    __slots__ = ("h", "vis", "w", "xs", "ys")
+    __slots__ = ("_memo", "_torso", "h", "vis", "w", "xs", "ys")
 
     def __init__(self, landmarks: LandmarkArray, width: int, height: int) -> None:
         self.w = float(width)
@@ -35,6 +35,12 @@ class Points:
         self.xs: list[float] = (landmarks[:, 0] * width).tolist()
         self.ys: list[float] = (landmarks[:, 1] * height).tolist()
         self.vis: list[float] = landmarks[:, 3].tolist()
+        self._torso: float | None = None
+        self._memo: dict[object, object] = {}  # what posture.py worked out from these points (a frame asks often)
+
+    def memo(self) -> dict[object, object]:
+        """A per-frame store for values computed from these points alone (the points never change)."""
+        return self._memo
 
     def p(self, index: int) -> Point:
         """Landmark `index` in pixels (y grows downward)."""
@@ -50,9 +56,11 @@ class Points:
 
     def torso_length(self) -> float:
         """Mid-shoulder to mid-hip distance in pixels."""
-        sx, sy = self.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-        hx, hy = self.mid(L.LEFT_HIP, L.RIGHT_HIP)
-        return math.hypot(sx - hx, sy - hy)
+        if self._torso is None:
+            sx, sy = self.mid(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+            hx, hy = self.mid(L.LEFT_HIP, L.RIGHT_HIP)
+            self._torso = math.hypot(sx - hx, sy - hy)
+        return self._torso
 
     def in_frame(self, index: int, margin: float) -> bool:
         """Whether the landmark lies inside the picture (with a small margin)."""

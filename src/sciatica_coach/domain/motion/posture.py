@@ -16,14 +16,26 @@ def trunk_elevation(points: Points) -> float:
 
 def width_ratio(points: Points) -> float:
     """Shoulder width over torso length, both as seen in the picture."""
-    torso = points.torso_length()
-    if torso <= 1e-6:
-        return 0.0
-    return points.dist(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) / torso
+    memo = points.memo()
+    found = memo.get(width_ratio)
+    if found is None:
+        torso = points.torso_length()
+        found = memo[width_ratio] = 0.0 if torso <= 1e-6 else points.dist(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) / torso
+    assert isinstance(found, float)
+    return found
 
 
 def _ankle_drop(points: Points) -> float:
     """How far the ankles sit below the hips, as a share of the hip->ankle distance (1 = straight below)."""
+    memo = points.memo()
+    found = memo.get(_ankle_drop)
+    if found is None:
+        found = memo[_ankle_drop] = _ankle_drop_of(points)
+    assert isinstance(found, float)
+    return found
+
+
+def _ankle_drop_of(points: Points) -> float:
     drops = []
     for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE)):
         length = points.dist(hip, ankle)
@@ -81,11 +93,13 @@ def is_on_feet(points: Points, square_torso: bool = True, p: Posture = DEFAULT.p
 
 def posture(points: Points, p: Posture = DEFAULT.posture) -> str:
     """One word for the body: lying, standing or other."""
-    if is_on_feet(points, p=p):
-        return "standing"
-    if is_lying(points, p):
-        return "lying"
-    return "other"
+    memo = points.memo()
+    key = (posture, id(p))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = "standing" if is_on_feet(points, p=p) else "lying" if is_lying(points, p) else "other"
+    assert isinstance(found, str)
+    return found
 
 
 def azimuth(points: Points, lying: bool, square_on_ratio: float) -> float:

@@ -1,9 +1,11 @@
 """The camera coach's WebSocket: body landmarks in (never pixels), the analyzer's live answers out.
 
 The browser runs the pose model itself and sends, for each analysed video frame, 33 landmarks of four numbers,
-the frame time and the video size. Anything else (binary messages, oversized or malformed text) is refused with an
-error message and the socket stays open. When the exercise changes, the session finishes or the socket closes, the
-analyzer's results are saved in `record.exercises[i].camera` beside what the person reported themselves.
+the frame time and the video size: a fixed-size binary frame (`camera_messages.FRAME_BYTES`; a binary message of any
+other size closes the socket with a reason, since it could be a picture) or, from older pages, JSON text. Other bad
+messages (bad numbers, oversized or malformed text) are refused with an error message and the socket stays open.
+When the exercise changes, the session finishes or the socket closes, the analyzer's results are saved in
+`record.exercises[i].camera` beside what the person reported themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
 from sciatica_coach.usecases.sessions import save_camera_results
 from sciatica_coach.web.auth import signed_in
-from sciatica_coach.web.camera_messages import MessageError, parse_message
+from sciatica_coach.web.camera_messages import (
+    WRONG_SIZE_REASON,
+    MessageError,
+    WrongSizeError,
+    parse_frame_bytes,
+    parse_message,
+)
 from sciatica_coach.web.camera_tracking import CameraSocket
 from sciatica_coach.web.security import WS_POLICY_VIOLATION, WS_REFUSED_REASON, websocket_refusal
 
@@ -28,6 +36,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_NOT_YOURS = 4404
 CLOSE_FINISHED = 4409
+CLOSE_UNSUPPORTED = 1003  # unsupported data: a binary message that is not one frame
 
 
 def _open(store: Store, session_id: str, patient_id: int | None) -> tuple[int, list[str], str] | None:
@@ -81,15 +90,20 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
             text = incoming.get("text")
             try:
                 if text is None:
-                    raise MessageError("binary messages are refused: send landmark numbers as JSON text, never images")
-                reply = state.handle(parse_message(text))
+                    reply = state.handle(parse_frame_bytes(incoming.get("bytes") or b""))
+                else:
+                    reply = state.handle(parse_message(text))
+            except WrongSizeError:
+                await websocket.close(CLOSE_UNSUPPORTED, WRONG_SIZE_REASON)
+                break
             except MessageError as exc:
                 reply = {"type": "error", "message": str(exc)}
             except Exception:  # an analyzer bug must not end the person's session; it is logged without data
                 log.exception("camera analyzer failed on a message")
                 reply = {"type": "error", "message": "the movement analyzer could not read that frame"}
             await flush()
-            await websocket.send_json(reply)
+            if reply is not None:
+                await websocket.send_json(reply)
     except WebSocketDisconnect:
         pass
     finally:

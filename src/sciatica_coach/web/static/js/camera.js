@@ -1,9 +1,11 @@
 // The camera coach in the session player. When switched on it shows a mirrored preview with the skeleton drawn over
 // it, runs the pose model in this browser, and sends ONLY body-point numbers (33 x [x, y, z, visibility], the frame
-// time and the video size) over a WebSocket. No image, canvas or video data is ever read or sent. The server's
-// answers (camera rep count, phase, hold time, cues, "can't see you") are shown live; cues are spoken when the
-// browser has voices. It follows the player's sc:phase / sc:paused / sc:resumed / sc:finished events.
-import { createPoseTracker, drawSkeleton, landmarkNumbers } from "./camera_pose.js";
+// time and the video size) over a WebSocket, as one binary frame of exactly 544 bytes (too small for any picture;
+// the server closes the socket on any other size). No image, canvas or video data is ever read or sent. The
+// server's answers (camera rep count, phase, hold time, cues, "can't see you"), sent when something changes, are
+// shown live; cues are spoken when the browser has voices. It follows the player's sc:phase / sc:paused /
+// sc:resumed / sc:finished events.
+import { createPoseTracker, drawSkeleton, landmarkFrame } from "./camera_pose.js";
 
 const SEND_BUFFER_LIMIT = 64 * 1024; // skip frames rather than queue them when the connection is slow
 const CUE_REPEAT_MS = 5000;
@@ -273,15 +275,7 @@ function setUpCamera(root) {
     drawSkeleton(el.canvas, el.video, landmarks);
     const socket = state.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > SEND_BUFFER_LIMIT) return;
-    socket.send(
-      JSON.stringify({
-        type: "frame",
-        t: Math.round(state.frameT * 1000) / 1000,
-        width: el.video.videoWidth,
-        height: el.video.videoHeight,
-        landmarks: landmarkNumbers(landmarks),
-      }),
-    );
+    socket.send(landmarkFrame(state.frameT, el.video.videoWidth, el.video.videoHeight, landmarks));
   }
 
   // ---- the analyzer's answers ----------------------------------------------------------------------------

@@ -47,15 +47,32 @@ export async function createPoseTracker(base, onResults) {
   return pose;
 }
 
-function round(value, places) {
-  const factor = 10 ** places;
-  return Math.round((Number(value) || 0) * factor) / factor;
-}
+const finite = (value) => (Number.isFinite(Number(value)) ? Number(value) : 0);
 
-/** The landmark numbers of one result, or null when no person was found. Nothing else leaves the page. */
-export function landmarkNumbers(landmarks) {
-  if (!landmarks || landmarks.length !== 33) return null;
-  return landmarks.map((p) => [round(p.x, 5), round(p.y, 5), round(p.z, 5), round(p.visibility ?? 0, 4)]);
+/** The landmark numbers of one result as one binary frame. Nothing else leaves the page. */
+// One binary frame, as `web/camera_messages.py` reads it: a 16-byte header (float64 frame time in seconds, uint16
+// video width and height, uint32 flags: 1 = a person, 0 = nobody and all zeros) and 33 x 4 float32 numbers, all
+// little-endian: 544 bytes, whatever the picture.
+export const FRAME_BYTES = 16 + 33 * 4 * 4;
+
+export function landmarkFrame(t, width, height, landmarks) {
+  const buffer = new ArrayBuffer(FRAME_BYTES);
+  const view = new DataView(buffer);
+  view.setFloat64(0, Math.max(0, t), true);
+  view.setUint16(8, Math.min(Math.max(width, 1), 8192), true);
+  view.setUint16(10, Math.min(Math.max(height, 1), 8192), true);
+  const person = landmarks && landmarks.length === 33;
+  view.setUint32(12, person ? 1 : 0, true);
+  if (person) {
+    landmarks.forEach((p, i) => {
+      const at = 16 + i * 16;
+      view.setFloat32(at, finite(p.x), true);
+      view.setFloat32(at + 4, finite(p.y), true);
+      view.setFloat32(at + 8, finite(p.z), true);
+      view.setFloat32(at + 12, Math.min(Math.max(finite(p.visibility), 0), 1), true);
+    });
+  }
+  return buffer;
 }
 
 /** Draw the skeleton of `landmarks` (or clear it) on a canvas laid over the video; the canvas only holds lines. */
