@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from browser.conftest import watch_csp
+from browser.player_steps import answer_check
 
 if TYPE_CHECKING:
     from browser.conftest import LiveServer
@@ -154,3 +155,29 @@ def snapshots_of(page: Page, seconds: float) -> list[str]:
         seen.append(page.evaluate(FOLLOWER_POINTS))
         page.wait_for_timeout(200)
     return seen
+
+
+def test_the_player_shows_the_moving_figure_of_the_exercise_under_way(
+    live_server: LiveServer, page: Page, cleared: int
+) -> None:
+    """The real player, at its own dose: beside the countdown, only the figure of the exercise under way shows, and it
+    moves during the exercise."""
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url("**/session/*")
+    expect(page.locator("#player")).to_have_attribute("data-state", "running")
+    figures = page.locator(".player-demos figure.demo")
+    assert figures.count() >= 3  # one per exercise of the session
+    answer_check(page, 2, 3)  # the check before the first exercise
+    first = page.locator(".player-demos figure.demo:visible")
+    expect(first).to_have_count(1, timeout=30_000)  # the exercise under way, once its phases start
+    shown = first.get_attribute("data-demo")
+    points = """(id) => [...document.querySelectorAll(`#demo-${id} line.bone`)]
+      .map((el) => ['x1', 'y1', 'x2', 'y2'].map((a) => el.getAttribute(a)).join(',')).join(' ')"""
+    seen = set()
+    deadline = time.monotonic() + 20
+    while len(seen) < 3 and time.monotonic() < deadline:
+        seen.add(page.evaluate(points, shown))
+        page.wait_for_timeout(150)
+    assert len(seen) >= 3, "the figure beside the countdown does not move"
+    assert page.locator("#phase-illustration").is_hidden()

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import CheckinError, PainScore, parse_quick
+from sciatica_coach.domain.content.loader import Library
+from sciatica_coach.domain.engine.prescription import PrescribedExercise
 from sciatica_coach.domain.engine.record import pending_end
 from sciatica_coach.domain.engine.stepdown import advice
 from sciatica_coach.domain.symptoms import REACH_LABELS, REACH_LEVELS, Reach, SymptomCheck
@@ -22,6 +24,7 @@ from sciatica_coach.storage.plans import current_prescription
 from sciatica_coach.storage.safety import cautioned, exercise_gate
 from sciatica_coach.usecases import sessions as use
 from sciatica_coach.usecases.errors import Gated, Invalid
+from sciatica_coach.web.demonstrations import demo_view
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep, StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import GATED, INVALID, problem
 from sciatica_coach.web.routes.checkins import AdviceView
@@ -182,6 +185,18 @@ def start_session(store: StoreDep, catalog: CatalogDep, patient_id: PatientId) -
     return RedirectResponse(f"/session/{started.session.id}", status_code=303)
 
 
+def _demonstrations(view: use.SessionView, library: Library, speed: float) -> list[dict[str, Any]]:
+    """The moving figure of each exercise of the session at this session's own dose, following the player."""
+    demos = []
+    for entry in view.record.exercises:
+        sides = tuple(dict.fromkeys(p.side for p in view.script if p.exercise_id == entry.exercise_id)) or ("",)
+        item = PrescribedExercise(entry.exercise_id, entry.reps_planned, entry.hold_seconds, sides)
+        demo = demo_view(library.exercises[entry.exercise_id], item, sides=sides, speed=speed, sync=True)
+        if demo is not None:
+            demos.append(demo)
+    return demos
+
+
 @router.get("/session/{session_id}", response_class=HTMLResponse, response_model=None)
 def player(
     session_id: str,
@@ -208,6 +223,7 @@ def player(
         "nav": "today",
         "row": view,
         "exercises": exercises,
+        "demos": _demonstrations(view, library, settings.clock_speed),
         "settings": settings,
         "reach_levels": _reach_levels(),
         "caution_notes": caution_notes,
