@@ -12,7 +12,15 @@ from sciatica_coach.domain.demo_history import build_demo
 from sciatica_coach.domain.screening import all_no
 from sciatica_coach.storage.db import make_engine
 from sciatica_coach.storage.demo_load import load_demo
-from sciatica_coach.storage.models import Alert, AuditEntry, Message, PlanChange, PrescriptionVersion, SafetyLock
+from sciatica_coach.storage.models import (
+    Alert,
+    AuditEntry,
+    Message,
+    PlanChange,
+    PrescriptionVersion,
+    ReminderSetting,
+    SafetyLock,
+)
 from sciatica_coach.storage.patients import default_patient
 from sciatica_coach.storage.safety import record_screening
 from sciatica_coach.storage.unit_of_work import Store
@@ -66,6 +74,14 @@ def make_rich_record(database_url: str, catalog: Catalog, days: int = 14, patien
                         note="Kept.",
                         prescription={"items": []},
                         created_at=at,
+                    ),
+                    ReminderSetting(
+                        patient_id=patient_id,
+                        session_times=["08:30", "18:00"],
+                        checkin_time="07:45",
+                        timezone="Europe/London",
+                        calendar_token_sha256=f"{patient_id:064d}",  # one per patient (unique)
+                        updated_at=at,
                     ),
                     Message(
                         patient_id=patient_id,

@@ -50,11 +50,13 @@ def exported(database_url: str, catalog: Catalog, tmp_path: Path) -> Path:
 
 def test_export_import_export_gives_the_same_record(database_url: str, exported: Path, tmp_path: Path) -> None:
     first = json.loads(exported.read_text())
-    assert {name: len(first[name]) for name in ("messages", "prescription_versions", "locks")} == {
+    assert {name: len(first[name]) for name in ("messages", "prescription_versions", "locks", "reminders")} == {
         "messages": 1,
         "prescription_versions": 1,
         "locks": 1,
+        "reminders": 1,
     }
+    assert "calendar_token_sha256" not in first["reminders"][0]  # the calendar link's secret stays behind
     assert any(alert["acknowledged_by_name"] == "Dr Lee" for alert in first["alerts"])
     assert len(first["sessions"]) > 10 and len(first["checkins"]) > 50 and first["plan_state"] is not None
     flagged = [screening["ref"] for screening in first["screenings"] if screening["red_flag"]]

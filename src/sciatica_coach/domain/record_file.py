@@ -106,6 +106,8 @@ TABLES: tuple[TableSpec, ...] = (
         "checkin",
     ),
     _spec("plan_state", {"plan": "json", "updated_at": "datetime"}),
+    # The reminder schedule; the calendar link's secret stays behind (a new link is made where the record goes).
+    _spec("reminders", {"session_times": "json", "checkin_time": "str", "timezone": "str", "updated_at": "datetime"}),
     _spec(
         "plan_changes",
         {
