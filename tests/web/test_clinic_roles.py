@@ -83,6 +83,10 @@ OTHER_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
     # The calendar feed needs no sign-in (calendar apps cannot sign in): a made-up token is a 404 for everyone.
     ("GET", "/calendar/{token}.ics"): dict.fromkeys(ROLES, 404),
     ("POST", "/invite/{token}"): dict.fromkeys(ROLES, 404),
+    # Installable and offline: the manifest, the service worker and the offline page hold nothing personal.
+    ("GET", "/manifest.webmanifest"): dict.fromkeys(ROLES, 200),
+    ("GET", "/sw.js"): dict.fromkeys(ROLES, 200),
+    ("GET", "/offline"): dict.fromkeys(ROLES, 200),
 }
 CHECK = {"index": 0, "back": 1, "leg": 1, "left_reach": "none", "right_reach": "none"}
 # Valid bodies where a missing one would be refused (422) before the session is looked up.

@@ -36,6 +36,7 @@ from sciatica_coach.web.routes import (
     exports,
     history,
     messages,
+    offline,
     pages,
     progress,
     reminders,
@@ -91,6 +92,9 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     for module in (pages, sessions, history, safety, checkins, progress, exports, reminders):
         app.include_router(module.router, dependencies=patient_only)
     app.include_router(camera.router)
+    # The manifest, the service worker and the offline page: nothing personal, so no sign-in (an installed app opens
+    # and a signed-out browser still gets its worker).
+    app.include_router(offline.router)
     # The calendar feed: calendar apps cannot sign in, so its secret token is the key (no patient dependency).
     app.include_router(calendar.router)
     calendar.hide_tokens_in_access_log()

@@ -29,10 +29,19 @@ const confirmStep = new Confirm($("confirm"));
 const undo = new Undo($("undo"));
 const POLL_MS = 3000;
 let poller = null;
-const api = new SessionApi(sessionId, () => view.status("Saving… trying to reach the server again."));
+const OFFLINE_WORDS = "Offline: your progress is kept on this device and will be sent when you are back online.";
+const api = new SessionApi(sessionId, (offline) => saveState(offline));
 const check = new CheckForm($("check-form"), submitCheck);
 const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
 let stepDownOpen = false;
+
+// Whether the saves are waiting on this device or all with the server, said plainly (and marked for the tests).
+function saveState(offline) {
+  const line = $("save-state");
+  line.textContent = offline ? OFFLINE_WORDS : "All saved.";
+  line.hidden = false;
+  root.dataset.saves = offline ? "waiting" : "saved";
+}
 
 function emit(name, detail = {}) {
   document.dispatchEvent(new CustomEvent(name, { detail: { sessionId, ...detail } }));

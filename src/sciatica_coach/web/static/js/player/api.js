@@ -1,4 +1,8 @@
-// Talking to the session API. Every change goes through one queue so the server sees phases in order.
+// Talking to the session API. Every change goes through one queue so the server sees phases in order; each save is
+// kept in IndexedDB (`Outbox`) until the server has answered it, so going offline or reloading loses nothing. A
+// save is idempotent on the server (by step index), so one sent again after a reload never counts twice.
+import { Outbox } from "./outbox.js";
+
 export class ApiError extends Error {
   constructor(status, detail, body) {
     super(detail);
@@ -8,16 +12,37 @@ export class ApiError extends Error {
 }
 
 export class SessionApi {
-  constructor(sessionId, onRetry) {
+  /** `onNetwork(offline)` is called when the server stops answering (true) and once every save is in (false). */
+  constructor(sessionId, onNetwork) {
     this.base = `/api/sessions/${encodeURIComponent(sessionId)}`;
-    this.queue = Promise.resolve();
-    this.onRetry = onRetry || (() => {});
+    this.outbox = new Outbox(sessionId);
+    this.onNetwork = onNetwork || (() => {});
+    this.offline = false;
     this.pending = 0; // POSTs sent or waiting, not yet answered
+    this.wake = null; // cuts a retry's wait short when the browser says the network is back
+    window.addEventListener("online", () => this.wake && this.wake());
+    // Saves an earlier page made but could not send go first, in the order they were made.
+    this.queue = this.replay();
   }
 
   /** Whether a save is on its way (a poll's answer may not show it yet). */
   get busy() {
     return this.pending > 0;
+  }
+
+  async replay() {
+    const rows = await this.outbox.waiting().catch(() => []);
+    if (!rows.length) return;
+    this.pending += 1;
+    try {
+      for (const row of rows) {
+        await this.request(`/${row.action}`, row.body).catch(() => undefined); // refused: it never will be
+        await this.outbox.remove(row.seq);
+      }
+    } finally {
+      this.pending -= 1;
+      this.saved();
+    }
   }
 
   async request(path, body) {
@@ -34,8 +59,14 @@ export class SessionApi {
         response = await fetch(this.base + path, init);
       } catch (networkError) {
         // Offline or the server is restarting: keep trying, nothing done is thrown away.
-        this.onRetry(attempt);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 300 * 2 ** attempt)));
+        if (!this.offline) {
+          this.offline = true;
+          this.onNetwork(true);
+        }
+        await new Promise((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, Math.min(5000, 300 * 2 ** attempt));
+        });
         continue;
       }
       const data = await response.json().catch(() => ({}));
@@ -44,20 +75,37 @@ export class SessionApi {
     }
   }
 
+  /** The session as the server has it, once every save made before has been answered. */
   state() {
-    return this.request("");
+    return this.queue.then(() => this.request(""));
   }
 
-  /** Queue a POST after every earlier one; resolves with the server's answer. */
+  /** Keep a POST on this device and send it after every earlier one; resolves with the server's answer. */
   post(action, body = {}) {
     this.pending += 1;
-    const result = this.queue.then(() => this.request(`/${action}`, body));
+    const kept = this.outbox.add(action, body).catch(() => null);
+    const result = this.queue.then(async () => {
+      const seq = await kept;
+      try {
+        return await this.request(`/${action}`, body);
+      } finally {
+        await this.outbox.remove(seq).catch(() => undefined); // answered (or refused for good): not sent again
+      }
+    });
     const done = () => {
       this.pending -= 1;
+      if (this.pending === 0) this.saved();
     };
     result.then(done, done);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  saved() {
+    if (this.offline && this.pending === 0) {
+      this.offline = false;
+      this.onNetwork(false);
+    }
   }
 
   /** Resolves once every queued POST has been answered. */

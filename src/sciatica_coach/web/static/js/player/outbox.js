@@ -1,0 +1,55 @@
+// The player's saves kept in IndexedDB until the server has them: they survive going offline and a reload.
+// One object store, keyed by an increasing number, so the saves of a session come back in the order they were made.
+const DB_NAME = "sc-outbox";
+const STORE = "saves";
+
+function opened() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      const store = request.result.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+      store.createIndex("session", "session");
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export class Outbox {
+  constructor(sessionId) {
+    this.sessionId = String(sessionId);
+    this.db = opened().catch(() => null); // no IndexedDB (private mode): saves still go out, only not kept
+  }
+
+  async store(mode) {
+    const db = await this.db;
+    return db ? db.transaction(STORE, mode).objectStore(STORE) : null;
+  }
+
+  /** Keep a save; resolves with its number (null when nothing can be kept). */
+  async add(action, body) {
+    const store = await this.store("readwrite");
+    return store ? done(store.add({ session: this.sessionId, action, body })) : null;
+  }
+
+  /** Forget a save the server has answered. */
+  async remove(seq) {
+    const store = await this.store("readwrite");
+    if (store && seq !== null) await done(store.delete(seq));
+  }
+
+  /** This session's saves still waiting (from an earlier page), oldest first. */
+  async waiting() {
+    const store = await this.store("readonly");
+    if (!store) return [];
+    const rows = await done(store.index("session").getAll(this.sessionId));
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+}

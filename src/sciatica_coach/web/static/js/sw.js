@@ -1,0 +1,64 @@
+// The service worker (served at /sw.js with CACHE and PRECACHE written in above this line by the server).
+// - install: precache the static files (not the camera's large vendor files), /learn, /exercises, each exercise
+//   page and the offline page;
+// - pages: network first, the cached copy when there is no network, else the offline page. Only the content
+//   pages and the player are kept (they hold nothing personal); other pages are never stored;
+// - /static/: cache first; POSTs, /api/ and everything else go to the network untouched.
+// - activate: every older cache of ours is deleted.
+const KEPT_PAGES = [/^\/learn$/, /^\/exercises(\/[\w-]+)?$/, /^\/session\/[\w-]+$/, /^\/offline$/];
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    PRECACHE.map(async (url) => {
+      const response = await fetch(url, { cache: "reload", credentials: "same-origin" });
+      // A page that sent us to sign in is not the page: it is left for a visit after signing in.
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    }),
+  );
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("sc-") && n !== CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function networkFirst(request, keep) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (keep && response.ok && !response.redirected) await cache.put(request, response.clone());
+    return response;
+  } catch (offline) {
+    return (await cache.match(request, { ignoreSearch: true })) || (await cache.match("/offline")) || Response.error();
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const found = await cache.match(request);
+  if (found) return found;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/vendor/")) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request, KEPT_PAGES.some((p) => p.test(url.pathname))));
+  }
+});
