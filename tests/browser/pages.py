@@ -14,4 +14,5 @@ PERSONAL_PAGES = (
     "/screening",
     "/safety",
     "/reminders",
+    "/offline",
 )
