@@ -32,6 +32,25 @@ def _json(url: str) -> Any:
         return json.load(response)
 
 
+KEPT_SESSIONS = """async () => {
+  const found = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) found.push(new URL(request.url).pathname);
+  }
+  return found.filter((path) => path.startsWith("/session/"));
+}"""
+
+
+def _kept_sessions(page: Page, expected: int) -> list[str]:
+    """The player pages the service worker keeps, once there are `expected` of them (or after 5 s)."""
+    for _ in range(50):
+        kept: list[str] = page.evaluate(KEPT_SESSIONS)
+        if len(kept) == expected:
+            break
+        page.wait_for_timeout(100)
+    return kept
+
+
 def _controlled(page: Page) -> None:
     """Wait until the service worker has installed (precached) and controls the page."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
@@ -105,6 +124,7 @@ def test_a_session_with_the_network_cut_keeps_its_saves_and_sends_them_in_order(
     # A reload while offline: the player page comes from the service worker, the saves from IndexedDB.
     page.reload()
     expect(page.locator("#player")).to_be_attached()
+    expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
     assert page.evaluate(WAITING_SAVES) == waiting
 
     page.context.set_offline(False)
@@ -121,3 +141,8 @@ def test_a_session_with_the_network_cut_keeps_its_saves_and_sends_them_in_order(
     answer_check(page, back=2, leg=2)
     expect(player).not_to_have_attribute("data-index", str(between), timeout=10_000)
     expect(page.locator("#save-state")).to_have_text("All saved.")
+
+    # The player page was kept for offline use; the sign-in page (where signing out lands) forgets it.
+    assert _kept_sessions(page, 1) == [f"/session/{session_id}"]
+    page.goto(live_server.url + "/signin")
+    assert _kept_sessions(page, 0) == []

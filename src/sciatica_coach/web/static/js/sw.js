@@ -5,6 +5,8 @@
 //   pages and the player are kept (they hold nothing personal); other pages are never stored;
 // - /static/: cache first; POSTs, /api/ and everything else go to the network untouched.
 // - activate: every older cache of ours is deleted.
+// - the sign-in page (where signing out lands): the kept player pages are deleted, so the next person on a shared
+//   device does not find them (the content pages are the same for everyone and stay).
 const KEPT_PAGES = [/^\/learn$/, /^\/exercises(\/[\w-]+)?$/, /^\/session\/[\w-]+$/, /^\/offline$/];
 
 async function precache() {
@@ -51,10 +53,17 @@ async function cacheFirst(request) {
   return response;
 }
 
+async function forgetSessions() {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.keys();
+  await Promise.all(kept.filter((r) => new URL(r.url).pathname.startsWith("/session/")).map((r) => cache.delete(r)));
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname === "/signin") event.waitUntil(forgetSessions());
   if (url.pathname.startsWith("/static/vendor/")) return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
