@@ -137,10 +137,16 @@ def test_a_session_with_the_network_cut_keeps_its_saves_and_sends_them_in_order(
     assert set(sent) == set(range(1, between)), "every step of the first exercise reached the server"
     glide = state["record"]["exercises"][0]
     assert glide["reps_done"] == {"left": 5, "right": 5} and glide["holds_completed"] == 10  # each rep once
-    # The session carries on from the check, online again.
+    # A check answered offline is kept and waits for the network: the server decides whether it ends the exercise.
+    page.context.set_offline(True)
     answer_check(page, back=2, leg=2)
-    expect(player).not_to_have_attribute("data-index", str(between), timeout=10_000)
+    expect(page.locator("#save-state")).to_contain_text("Your answers are kept too", timeout=10_000)
+    expect(player).to_have_attribute("data-index", str(between))
+    assert [action for action, _ in page.evaluate(WAITING_SAVES)] == ["check"]
+    page.context.set_offline(False)
+    expect(player).not_to_have_attribute("data-index", str(between), timeout=20_000)
     expect(page.locator("#save-state")).to_have_text("All saved.")
+    assert _json(api)["record"]["exercises"][0]["pain_after"]["leg"] == 2
 
     # The player page was kept for offline use; the sign-in page (where signing out lands) forgets it.
     assert _kept_sessions(page, 1) == [f"/session/{session_id}"]

@@ -36,9 +36,13 @@ const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
 let stepDownOpen = false;
 
 // Whether the saves are waiting on this device or all with the server, said plainly (and marked for the tests).
+// A symptom check answered offline waits: the server decides whether the answer ends the exercise.
+const CHECK_WAITS = " Your answers are kept too; the next part starts once they are sent, as they decide what comes next.";
+let checkWaiting = false;
+
 function saveState(offline) {
   const line = $("save-state");
-  line.textContent = offline ? OFFLINE_WORDS : "All saved.";
+  line.textContent = offline ? OFFLINE_WORDS + (checkWaiting ? CHECK_WAITS : "") : "All saved.";
   line.hidden = false;
   root.dataset.saves = offline ? "waiting" : "saved";
 }
@@ -191,7 +195,11 @@ function movedOn() {
 
 function submitCheck(phase, answers) {
   check.setBusy(true);
-  api.post("check", { index: phase.index, ...answers }).then(
+  checkWaiting = true;
+  if (api.offline) saveState(true);
+  const answered = api.post("check", { index: phase.index, ...answers });
+  answered.finally(() => (checkWaiting = false)).catch(() => undefined); // the error is handled below
+  answered.then(
     (state) => {
       check.close();
       if (state.step_down) {
