@@ -7,6 +7,7 @@ import { CheckForm, StopForm } from "./player/checkform.js";
 import { Confirm, Undo } from "./player/confirm.js";
 import { PhaseTimer } from "./player/clock.js";
 import { PlayerView, phaseLabel } from "./player/view.js";
+import { SaveState } from "./player/savestate.js";
 import { Voice } from "./player/voice.js";
 import { localizeTimes } from "./localtime.js";
 
@@ -29,23 +30,11 @@ const confirmStep = new Confirm($("confirm"));
 const undo = new Undo($("undo"));
 const POLL_MS = 3000;
 let poller = null;
-const OFFLINE_WORDS = "Offline: your progress is kept on this device and will be sent when you are back online.";
-const api = new SessionApi(sessionId, (offline) => saveState(offline));
+const saves = new SaveState($("save-state"), root);
+const api = new SessionApi(sessionId, (offline) => saves.show(offline));
 const check = new CheckForm($("check-form"), submitCheck);
 const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
 let stepDownOpen = false;
-
-// Whether the saves are waiting on this device or all with the server, said plainly (and marked for the tests).
-// A symptom check answered offline waits: the server decides whether the answer ends the exercise.
-const CHECK_WAITS = " Your answers are kept too; the next part starts once they are sent, as they decide what comes next.";
-let checkWaiting = false;
-
-function saveState(offline) {
-  const line = $("save-state");
-  line.textContent = offline ? OFFLINE_WORDS + (checkWaiting ? CHECK_WAITS : "") : "All saved.";
-  line.hidden = false;
-  root.dataset.saves = offline ? "waiting" : "saved";
-}
 
 function emit(name, detail = {}) {
   document.dispatchEvent(new CustomEvent(name, { detail: { sessionId, ...detail } }));
@@ -195,10 +184,9 @@ function movedOn() {
 
 function submitCheck(phase, answers) {
   check.setBusy(true);
-  checkWaiting = true;
-  if (api.offline) saveState(true);
+  saves.waitingCheck(true);
   const answered = api.post("check", { index: phase.index, ...answers });
-  answered.finally(() => (checkWaiting = false)).catch(() => undefined); // the error is handled below
+  answered.finally(() => saves.waitingCheck(false)).catch(() => undefined); // the error is handled below
   answered.then(
     (state) => {
       check.close();
