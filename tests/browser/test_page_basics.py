@@ -141,3 +141,13 @@ def test_the_leg_map_is_answered_one_leg_at_a_time_by_keyboard(
     page.keyboard.press("Space")
     checked = page.eval_on_selector_all("input[name$='_reach']:checked", "els => els.map(e => e.name + ':' + e.value)")
     assert checked == ["left_reach:thigh", "right_reach:none"]
+
+
+def test_the_target_check_finds_small_ones(page: Page) -> None:
+    """The harness itself: a small button, a bare checkbox in a short label and a large labelled radio."""
+    page.set_content(
+        '<button style="padding:0">x</button><label><input type="checkbox" name="tick">ok</label>'
+        '<label style="display:block;height:50px;width:90px"><input type="radio" name="big">big</label>'
+    )
+    found = page.evaluate(SMALL_TARGETS)
+    assert [line.split(" ")[:2] for line in found] == [["button", "x"], ["checkbox", "tick"]]
