@@ -1,7 +1,7 @@
 """axe-core (from npm, `node_modules/axe-core`) over every page in a real Chromium, at 390x844 and 1280x800, in the
-light and the dark colour scheme, with the WCAG 2.0/2.1/2.2 A and AA rules: no violations. The personal app's pages (and the player when it opens and when
-paused), then clinic mode's: sign-in, the dashboard, a patient's page, the prescription editor, an alert, the
-account page and the sign-up form."""
+light and the dark colour scheme, with the WCAG 2.0/2.1/2.2 A and AA rules: no violations. The personal app's pages
+(and the player when it opens and when paused), then clinic mode's: sign-in, the dashboard, a patient's page, the
+prescription editor, an alert, the account page and the sign-up form."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from browser.conftest import LiveServer
+from browser.player_steps import answer_check
 from browser.test_axe import SCHEMES, SIZES, violations
 from browser.test_progress import load_demo_into
 from helpers import session_factory
@@ -78,9 +79,16 @@ def test_both_schemes_at_both_sizes(browser: Browser, live_server: LiveServer, c
                     player = page.url
                 page.goto(player)
                 page.locator("#player").wait_for()
-                page.wait_for_timeout(1500)  # the countdown under way, the figure moving
-                track = style(page, ".ring-track", "stroke")
+                if (page.locator("#player").get_attribute("data-kind") or "").startswith("check"):
+                    page.screenshot(path=str(folder / f"player-check-{scheme}-{size}.png"))
+                    answer_check(page, back=1, leg=1)
+                page.wait_for_function(
+                    "() => !document.getElementById('player').dataset.kind.startsWith('check')"
+                    " && !document.getElementById('timed').hidden"
+                )
+                track, fill = style(page, ".ring-track", "stroke"), style(page, ".ring-fill", "stroke")
                 assert (luminance(page, track) < 0.05) == dark, f"{scheme}: the ring's track does not follow"
+                assert contrast(page, fill, style(page, "html", "backgroundColor")) >= 3, f"{scheme}: a faint ring"
                 page.screenshot(path=str(folder / f"player-{scheme}-{size}.png"))
             finally:
                 context.close()
