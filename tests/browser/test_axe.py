@@ -1,13 +1,13 @@
-"""axe-core (from npm, `node_modules/axe-core`) over every page in a real Chromium, at 390x844 and 1280x800, with
-the WCAG 2.0/2.1/2.2 A and AA rules: no violations. The personal app's pages (and the player when it opens and when
-paused), then clinic mode's: sign-in, the dashboard, a patient's page, the prescription editor, an alert, the
-account page and the sign-up form."""
+"""axe-core (from npm, `node_modules/axe-core`) over every page in a real Chromium, at 390x844 and 1280x800, in the
+light and the dark colour scheme, with the WCAG 2.0/2.1/2.2 A and AA rules: no violations. The personal app's pages
+(and the player when it opens and when paused), then clinic mode's: sign-in, the dashboard, a patient's page, the
+prescription editor, an alert, the account page and the sign-up form."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 
 def axe_source() -> str:
@@ -50,8 +51,8 @@ def violations(page: Page) -> list[str]:
 
 def check_pages(browser: Browser, base: str, paths: list[str], sign_in_as: str | None = None) -> list[str]:
     problems: list[str] = []
-    for size, (width, height) in SIZES.items():
-        context = browser.new_context(viewport={"width": width, "height": height})
+    for scheme, (size, (width, height)) in ((s, z) for s in SCHEMES for z in SIZES.items()):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         try:
             page = context.new_page()
             if sign_in_as:
@@ -63,7 +64,7 @@ def check_pages(browser: Browser, base: str, paths: list[str], sign_in_as: str |
             for path in paths:
                 page.goto(base + path)
                 page.wait_for_load_state("load")
-                problems += [f"{size} {path}: {line}" for line in violations(page)]
+                problems += [f"{scheme} {size} {path}: {line}" for line in violations(page)]
         finally:
             context.close()
     return problems
@@ -71,18 +72,23 @@ def check_pages(browser: Browser, base: str, paths: list[str], sign_in_as: str |
 
 def test_the_personal_app_has_no_axe_violations(browser: Browser, live_server: LiveServer, cleared: int) -> None:
     problems = check_pages(browser, live_server.url, list(PERSONAL_PAGES))
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        page.goto(live_server.url + "/")
-        page.get_by_role("button", name="Start session").click()
-        page.wait_for_url("**/session/*")
-        page.locator("#player").wait_for()
-        problems += [f"player: {line}" for line in violations(page)]
-        page.keyboard.press("Space")  # paused
-        problems += [f"player paused: {line}" for line in violations(page)]
-    finally:
-        context.close()
+    player = ""
+    for scheme in SCHEMES:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            if not player:  # started once, then the same session opened again in the other scheme
+                page.goto(live_server.url + "/")
+                page.get_by_role("button", name="Start session").click()
+                page.wait_for_url("**/session/*")
+                player = page.url
+            page.goto(player)
+            page.locator("#player").wait_for()
+            problems += [f"{scheme} player: {line}" for line in violations(page)]
+            page.keyboard.press("Space")  # paused
+            problems += [f"{scheme} player paused: {line}" for line in violations(page)]
+        finally:
+            context.close()
     assert not problems, "\n".join(problems)
 
 

@@ -166,7 +166,8 @@ def test_no_one_reads_another_patients_record_through_exports(clinic: tuple[Clin
 
 
 def test_the_report_charts_carry_the_pages_colours(app: FastAPI, database_url: str, catalog: Catalog) -> None:
-    """WeasyPrint draws an inline SVG with its own styles only: each chart carries app.css's chart rules."""
+    """WeasyPrint draws an inline SVG with its own styles only: each chart carries app.css's chart rules, in the light
+    scheme's colours."""
     patient_id = make_rich_record(database_url, catalog)
     today = datetime.now(UTC).date()
     report = progress_report(app.state.store, catalog, patient_id, today, 28)
@@ -175,7 +176,7 @@ def test_the_report_charts_carry_the_pages_colours(app: FastAPI, database_url: s
     assert len(charts) == 4
     for chart in charts:
         assert "<style>svg.chart text" in chart and "svg.chart .series-leg { stroke: #cf222e; }" in chart
-        assert "var(" not in chart
+        assert "var(" not in chart and "#ff7b72" not in chart  # paper is light: not the dark scheme
 
 
 def test_a_personal_record_brought_to_the_clinic(

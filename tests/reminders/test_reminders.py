@@ -185,3 +185,21 @@ def test_the_page_shows_a_new_link_once_and_keeps_it_out_of_caches(client: TestC
     assert 'id="calendar-link" value="http://testserver/calendar/' in made.text
     later = client.get("/reminders", headers=HTML).text
     assert "/calendar/" not in later and "Make a new link" in later  # only its hash is kept: it cannot be shown again
+
+
+@pytest.mark.parametrize(
+    ("path", "secret"),
+    [("/invite/Zx81-secret_token", "Zx81-secret_token"), ("/invite/abc?next=/", "abc")],
+)
+def test_an_invite_token_never_reaches_the_access_log(client: TestClient, path: str, secret: str) -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", path, "1.1", 200),
+        None,
+    )
+    assert all(f.filter(record) for f in logging.getLogger("uvicorn.access").filters)
+    assert secret not in record.getMessage() and "/invite/(token hidden)" in record.getMessage()

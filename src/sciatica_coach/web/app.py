@@ -21,7 +21,7 @@ from sciatica_coach.settings import Settings
 from sciatica_coach.storage.db import make_engine, make_session_factory
 from sciatica_coach.storage.unit_of_work import Store
 from sciatica_coach.usecases.patients import local_patient_id
-from sciatica_coach.web import auth, errors, openapi, security
+from sciatica_coach.web import access_log, auth, errors, openapi, security
 from sciatica_coach.web.deps import require_patient
 from sciatica_coach.web.routes import (
     accounts,
@@ -97,7 +97,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     app.include_router(offline.router)
     # The calendar feed: calendar apps cannot sign in, so its secret token is the key (no patient dependency).
     app.include_router(calendar.router)
-    calendar.hide_tokens_in_access_log()
+    access_log.install()  # the calendar's and the invites' tokens never reach the access log
     if settings.clinic:
         app.state.signin_limiter = SignInLimiter()
         app.include_router(accounts.router)

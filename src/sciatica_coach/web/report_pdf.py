@@ -25,15 +25,19 @@ REPORT_DISCLAIMER = (
 
 
 _CHART_RULE = re.compile(r"^(svg\.chart \.[^{]+\{[^}]*\})", re.MULTILINE)
-_VARIABLE = re.compile(r"--([a-z-]+):\s*([^;]+);")
+_VARIABLE = re.compile(r"--([a-z0-9-]+):\s*([^;]+);")
+_USE = re.compile(r"var\(--([a-z0-9-]+)\)")
+_LIGHT_ROOT = re.compile(r":root\s*\{([^{}]*)\}")
 
 
 def chart_style() -> str:
     """The charts' rules of app.css, for a `<style>` inside each SVG (CSS variables replaced by their values)."""
     css = (HERE / "static" / "css" / "app.css").read_text(encoding="utf-8")
-    values = dict(_VARIABLE.findall(css))
+    light = _LIGHT_ROOT.search(css)  # paper is light: the first :root block, not the dark scheme's overrides
+    values = dict(_VARIABLE.findall(light.group(1) if light else ""))
     rules = " ".join(_CHART_RULE.findall(css))
-    rules = re.sub(r"var\(--([a-z-]+)\)", lambda m: values.get(m.group(1), "currentColor"), rules)
+    for _ in range(3):  # a property may be defined through another (--band-odd: var(--surface))
+        rules = _USE.sub(lambda m: values.get(m.group(1), "currentColor"), rules)
     return f"<style>svg.chart text {{ font-size: 11px; }} {rules}</style>"
 
 

@@ -3,8 +3,6 @@ wrong or old one is a plain 404 that says nothing about whose it might be. The f
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -17,26 +15,6 @@ from sciatica_coach.web.deps import StoreDep
 
 router = APIRouter()
 ICS_TYPE = "text/calendar; charset=utf-8"
-SECRET_PATH = re.compile(r"/calendar/[^/?\s]*\.ics")
-HIDDEN_PATH = "/calendar/(token hidden).ics"
-
-
-class HideCalendarTokens(logging.Filter):
-    """Keeps the feed's secret token out of the server's access log (uvicorn logs every request's path)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                SECRET_PATH.sub(HIDDEN_PATH, arg) if isinstance(arg, str) else arg for arg in record.args
-            )
-        return True
-
-
-def hide_tokens_in_access_log() -> None:
-    """Install `HideCalendarTokens` on uvicorn's access log, once however many apps are built."""
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(existing, HideCalendarTokens) for existing in access.filters):
-        access.addFilter(HideCalendarTokens())
 
 
 @router.get(

@@ -101,7 +101,15 @@ def exercises(request: Request, library: LibraryDep, templates: TemplatesDep) ->
         (e for e in library.exercises.values() if e.variant_of is None),
         key=lambda e: (order.index(e.id) if e.id in order else len(order), e.name),
     )
-    context = {"nav": "exercises", "exercises": main, "variants": {e.id: library.variants(e.id) for e in main}}
+    # Each card's picture: the demonstration figure at the top of the movement (the old drawing where the body model
+    # cannot perform the exercise).
+    figures = {e.id: demo_view(e, program_dose(library, e.id)) for e in main}
+    context = {
+        "nav": "exercises",
+        "exercises": main,
+        "variants": {e.id: library.variants(e.id) for e in main},
+        "figures": figures,
+    }
     return templates.TemplateResponse(request, "exercises/list.html", context)
 
 
