@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ from dataclasses import dataclass
 from math import inf
 from pathlib import Path
 from typing import Any
+
+from serving import subprocess_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FPS = 30.0
@@ -111,44 +112,11 @@ def prepare_database(database_url: str) -> str:
     return session_id
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def server(kind: str, database_url: str, workdir: Path) -> Iterator[tuple[int, int]]:
     """A uvicorn subprocess serving `kind`; yields its port and process id."""
-    port = free_port()
-    env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}
-    log = workdir / f"{kind}-{port}.log"
-    with log.open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", kind, database_url, str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{kind} server did not start:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.1)
-        yield port, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with subprocess_server(__file__, kind, database_url, workdir) as (port, pid, _log):
+        yield port, pid
 
 
 # --- The clients (a subprocess: `python bench/camera_streams.py --client MODE URL N SECONDS WARMUP`) -------------

@@ -25,7 +25,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sciatica_coach.storage.models import utcnow
+from serving import subprocess_server
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get("SCIATICA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -107,48 +107,15 @@ def serve(kind: str, database_url: str, port: int) -> None:
         uvicorn.run(bare_app(database_url), host="127.0.0.1", port=port, log_level="warning")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def server(kind: str, database_url: str, workdir: Path) -> Iterator[str]:
     """A uvicorn subprocess serving `kind`; yields its base URL. Its errors go to a log shown when it fails."""
-    port = free_port()
-    env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}  # a PYTHONPATH given wins (to measure another tree)
-    log = workdir / f"{kind}-{port}.log"
-    with log.open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", kind, database_url, str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{kind} server did not start:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.1)
+    with subprocess_server(__file__, kind, database_url, workdir) as (port, _pid, log):
         try:
             yield f"http://127.0.0.1:{port}"
         except Exception:
             print(f"--- {kind} server log (last lines) ---\n{log.read_text()[-3000:]}", file=sys.stderr)
             raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- Databases ---------------------------------------------------------------------------------------------------
