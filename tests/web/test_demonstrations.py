@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+from fastapi.testclient import TestClient
+
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.demonstration import BONES, demonstrate
 from sciatica_coach.domain.engine.prescription import prescribe
@@ -36,3 +41,12 @@ def test_the_program_dose_times_the_exercise_page(library: Library) -> None:
     exercise = library.exercise("hip-hinge")
     one = demonstrate(exercise, prescribe(library, "hip-hinge", hold=1.0))
     assert "Hold for 1 second:" in caption(exercise, one)
+
+
+def test_the_player_page_draws_each_exercise_on_the_sides_its_reps_are_done(client: TestClient, screened: int) -> None:
+    started = client.post("/sessions", headers={"accept": "text/html"}, follow_redirects=True)
+    assert started.status_code == 200
+    blocks = re.findall(r'<script type="application/json" class="demo-data">(.*?)</script>', started.text, re.S)
+    views = {data["exercise"]: (data["first"], sorted(data["views"])) for data in map(json.loads, blocks)}
+    assert views["nerve-glide"] == ("left", ["left", "right"])  # not the side-less checks around it
+    assert views["hip-hinge"] == ("", [""])

@@ -189,9 +189,10 @@ def _demonstrations(view: use.SessionView, library: Library, speed: float) -> li
     """The moving figure of each exercise of the session at this session's own dose, following the player."""
     demos = []
     for entry in view.record.exercises:
-        sides = tuple(dict.fromkeys(p.side for p in view.script if p.exercise_id == entry.exercise_id)) or ("",)
+        # The sides its reps are done on (the checks around an exercise have no side of their own).
+        sides = tuple(dict.fromkeys(p.side for p in view.script if p.exercise_id == entry.exercise_id and p.rep))
         item = PrescribedExercise(entry.exercise_id, entry.reps_planned, entry.hold_seconds, sides)
-        demo = demo_view(library.exercises[entry.exercise_id], item, sides=sides, speed=speed, sync=True)
+        demo = demo_view(library.exercises[entry.exercise_id], item, sides=sides or ("",), speed=speed, sync=True)
         if demo is not None:
             demos.append(demo)
     return demos
