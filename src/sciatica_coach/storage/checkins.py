@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Literal, Protocol, cast
 
@@ -15,7 +15,7 @@ from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.held import forget, held
-from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, table_of, utcnow
+from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, as_utc, table_of, utcnow
 from sciatica_coach.storage.pipeline import send_later
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
@@ -145,24 +145,22 @@ _CORRECT_MORNING = (
 )
 
 
-def _utc(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 def todays_morning(db: Session, patient_id: int, start: datetime, end: datetime) -> TodaysMorning | None:
     """The morning check-in saved between `start` and `end` (the person's day), if any."""
     found = held(db, patient_id, "morning")  # the latest morning, read with the patient's lock (storage/held.py)
-    if found is not None and (found.morning is None or _utc(found.morning["created_at"]) < start):
+    latest = found.morning if found is not None else None
+    latest_at = as_utc(latest["created_at"]) if latest is not None else None
+    if found is not None and (latest_at is None or latest_at < start):
         return None  # none yet, or the latest is before today
     row: Any
-    if found is not None and found.morning is not None and _utc(found.morning["created_at"]) < end:
-        row = SimpleNamespace(**found.morning)  # read like a result row
-    else:
+    if latest is not None and latest_at is not None and latest_at < end:
+        row = SimpleNamespace(**latest)  # read like a result row
+    else:  # not held (SQLite), or the latest is after `end`
         row = db.connection().execute(_TODAYS_MORNING, {"patient_id": patient_id, "start": start, "end": end}).first()
     symptoms = checkin_symptoms(row) if row is not None else None
     if row is None or symptoms is None:
         return None
-    at = _utc(row.created_at)
+    at = as_utc(row.created_at)
     state = (row.answers or {}).get("state_before")
     return TodaysMorning(row.id, at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), state, patient_id)
 

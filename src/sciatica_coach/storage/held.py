@@ -146,7 +146,7 @@ def lock_patient(db: Session, patient_id: int) -> None:
         screened=as_utc(screened) if screened is not None else None,
         locked=bool(locked),
         morning=morning if morning["id"] is not None else None,
-        morning_changes=changes if morning["id"] is not None else (),
+        morning_changes=changes,  # none when there is no morning (the outer join gives NULL)
     )
 
 
