@@ -94,9 +94,7 @@ async def _signed_in_only(who: CurrentAccount) -> Account:
 SignedInDep = Annotated[Account, Depends(_signed_in_only)]
 
 
-async def _clinician(who: CurrentAccount) -> Account:
-    if who is None:
-        raise SignInRequired
+async def _clinician(who: SignedInDep) -> Account:
     if who.role != "clinician":
         raise HTTPException(403, "This page is for clinicians.")
     return who
