@@ -37,6 +37,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Terminate a process the test started and wait for it (killed when it does not stop in time)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class LiveServer:
     """A running `sciatica-coach serve` process."""
@@ -52,11 +62,7 @@ class LiveServer:
 
     def stop(self) -> None:
         """Terminate the server and wait for it."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def start_server(

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from alerts.inbox import Inbox, body_of, smtp_inbox
-from browser.conftest import LiveServer, start_server, watch_csp
+from browser.conftest import LiveServer, start_server, stop_process, watch_csp
 from helpers import CLINIC_SECRET, PASSWORD, fresh_database
 from sciatica_coach.storage.db import make_engine
 from sciatica_coach.storage.unit_of_work import Store
@@ -68,11 +68,7 @@ def clinic_world(tmp_path: Path) -> Iterator[tuple[LiveServer, str, Inbox]]:
         try:
             yield server, url, inbox
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            stop_process(worker, timeout=15)
             log.close()
             server.stop()
 
