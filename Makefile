@@ -18,9 +18,9 @@ UNIT = $(BIN)/pytest $(XDIST) -m "not browser and not alone"
 BROWSER = $(BIN)/pytest $(XDIST) -m "browser and not alone"
 ALONE = $(BIN)/pytest -m alone
 
-.PHONY: run test install assets system-deps lint typecheck unit browser bench clean
+.PHONY: run test install assets pdf-deps system-deps lint typecheck unit browser bench clean
 
-run: install assets
+run: install assets pdf-deps
 	$(BIN)/sciatica-coach db upgrade
 	$(BIN)/sciatica-coach serve --host $(HOST) --port $(PORT)
 
@@ -53,12 +53,20 @@ assets: node_modules/.installed
 
 # Browser tests drive Debian's Chromium; ffmpeg turns test clips into a fake camera; espeak-ng speaks terminal cues.
 # A fresh machine has no package lists yet, so apt-get update runs before apt-get install.
-system-deps:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || \
-	  ! ldconfig -p | grep -q 'libpango-1.0.so.0' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+# The PDF report (WeasyPrint) needs Pango, for `make run` as much as for the tests.
+PANGO_MISSING = ! /sbin/ldconfig -p | grep -q 'libpango-1.0.so.0' || ! /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0'
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq >/dev/null && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg espeak-ng libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+pdf-deps:
+	@if $(PANGO_MISSING); then \
+	  $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+
+system-deps: pdf-deps
+	@if [ ! -x $(CHROMIUM) ] || ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	  $(APT_INSTALL) chromium ffmpeg espeak-ng >/dev/null; \
 	fi
 
 lint: install
