@@ -33,6 +33,14 @@ class FakeCamera:
     path: Path
     seconds: float  # wall-clock seconds from the camera starting to the end of the counted window + padding
     slowdown: float
+    still_seconds: float  # how long the first and the last picture are held (wall clock)
+
+    @property
+    def safe_stop(self) -> float:
+        """Seconds after the camera opened to switch it off: in the middle of the held last picture, when every
+        movement has been seen and well before Chromium loops the file back to its start (a loop would begin a rep
+        that the end of the input then closes)."""
+        return self.seconds - self.still_seconds / 2
 
 
 def labelled_clip(name: str) -> LabelledClip:
@@ -60,4 +68,4 @@ def make_fake_camera(clip: LabelledClip, folder: Path, slowdown: float, pad_seco
     command = [ffmpeg, "-v", "error", "-y", "-ss", f"{clip.start}", "-to", f"{clip.end}", "-i", str(clip.path)]
     subprocess.run([*command, "-an", "-vf", filters, "-q:v", "5", str(out)], check=True, timeout=120)
     seconds = (clip.end - clip.start + 2 * pad_seconds) * slowdown
-    return FakeCamera(out, seconds, slowdown)
+    return FakeCamera(out, seconds, slowdown, pad_seconds * slowdown)

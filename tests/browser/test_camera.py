@@ -149,8 +149,8 @@ def test_camera_counts_the_hinge_clip_and_sends_only_landmarks(
     if dump:
         Path(dump).write_text(json.dumps([frame_json(p) for p in sent if isinstance(p, bytes)]))
     assert counted == true_reps, f"camera counted {counted} of {true_reps}: {story(answers)}"
-    # Let the rest of the clip play: the count must not run past the true number.
-    page.wait_for_timeout(max(0.0, camera_on + fake_camera.seconds - time.monotonic()) * 1000)
+    # Let the rest of the clip play, up to its held last picture: the count must not run past the true number.
+    page.wait_for_timeout(max(0.0, camera_on + fake_camera.safe_stop - time.monotonic()) * 1000)
     assert reps_shown(page) == true_reps, f"the count ran past {true_reps}: {story(answers)}"
 
     page.get_by_role("switch", name="Use camera").uncheck()
