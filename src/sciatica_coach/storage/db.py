@@ -13,11 +13,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.storage import pipeline
@@ -33,6 +36,35 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_STATEMENT_TIMEOUT_MS = 15_000
 POOL_TIMEOUT_S = 10
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+
+
+class WriteBusy(Exception):
+    """An inline write (on the event loop's thread, see `inline_writes`) found SQLite's write lock taken, before it
+    had done anything: run it again where it may wait (a worker thread)."""
+
+
+@dataclass
+class _Inline:
+    committed: bool = False  # once a write has committed, a later busy lock is waited for (no rerun could undo it)
+
+
+_INLINE: ContextVar[_Inline | None] = ContextVar("sciatica_inline_writes", default=None)
+
+
+@contextmanager
+def inline_writes() -> Iterator[None]:
+    """Within: a SQLite write that cannot have the write lock at once raises `WriteBusy` instead of waiting (on the
+    event loop's thread, waiting would stall every other request), as long as nothing was committed yet."""
+    token = _INLINE.set(_Inline())
+    try:
+        yield
+    finally:
+        _INLINE.reset(token)
+
+
+def _refuse_to_wait() -> bool:
+    inline = _INLINE.get()
+    return inline is not None and not inline.committed
 
 
 class _WriteGate:
@@ -54,7 +86,11 @@ class _WriteGate:
         that loop to run.
         """
         if _on_event_loop():
-            return self._lock.acquire(blocking=False)
+            if self._lock.acquire(blocking=False):
+                return True
+            if _refuse_to_wait():
+                raise WriteBusy
+            return False
         return self._lock.acquire(timeout=BUSY_TIMEOUT_S)
 
     def leave(self) -> None:
@@ -140,7 +176,16 @@ def make_engine(database_url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
             immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if immediate and _refuse_to_wait():
+                _begin_without_waiting(connection)
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        @event.listens_for(engine, "commit")
+        def _sqlite_commit(_connection):  # type: ignore[no-untyped-def]
+            inline = _INLINE.get()
+            if inline is not None:
+                inline.committed = True
 
         @event.listens_for(engine, "before_cursor_execute")
         def _gate_writes(conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
@@ -171,6 +216,20 @@ def make_engine(database_url: str) -> Engine:
     if engine.dialect.driver == "psycopg":
         pipeline.install(engine)
     return engine
+
+
+def _begin_without_waiting(connection: Any) -> None:
+    """BEGIN IMMEDIATE with no busy timeout: another process holding the write lock raises `WriteBusy` at once."""
+    raw: Any = connection.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise WriteBusy from None
+        raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
 
 
 _DETAIL = re.compile(r"\n\s*(?:DETAIL|HINT|CONTEXT):")

@@ -18,6 +18,7 @@ from sciatica_coach.usecases.alerts import acknowledge_alert, view_alert
 from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import INVALID, problem
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -97,7 +98,7 @@ async def acknowledge_form(
     note: Annotated[str, Form(max_length=NOTE_MAX_CHARS)] = "",
 ) -> Response:
     """Acknowledge from the page, then show it again."""
-    await run_in_threadpool(acknowledge_alert, store, who, alert_id, note)
+    await run_write(store, acknowledge_alert, store, who, alert_id, note)
     return RedirectResponse(f"/clinic/alerts/{alert_id}", status_code=303)
 
 
@@ -111,5 +112,5 @@ async def alert_json(alert_id: int, who: ClinicianDep, store: StoreDep) -> Alert
 @router.post("/api/clinic/alerts/{alert_id}/acknowledge", responses=ACK_ERRORS)
 async def acknowledge_json(alert_id: int, body: AcknowledgeBody, who: ClinicianDep, store: StoreDep) -> AlertOut:
     """Acknowledge an alert about one of your patients, with an optional note; it stays in the history."""
-    row = await run_in_threadpool(acknowledge_alert, store, who, alert_id, body.note)
+    row = await run_write(store, acknowledge_alert, store, who, alert_id, body.note)
     return AlertOut.of(row)

@@ -30,6 +30,7 @@ from sciatica_coach.web.camera_messages import (
 )
 from sciatica_coach.web.camera_tracking import CameraSocket
 from sciatica_coach.web.security import WS_POLICY_VIOLATION, WS_REFUSED_REASON, websocket_refusal
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ async def camera_socket(websocket: WebSocket, session_id: str) -> None:
     async def flush() -> None:
         if state.pending:
             results, state.pending = state.pending, []
-            await run_in_threadpool(save_camera_results, store, patient_id, session_id, results)
+            await run_write(store, save_camera_results, store, patient_id, session_id, results)
 
     try:
         while True:

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import MORNING_FIELDS, CheckinError
@@ -31,6 +30,7 @@ from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, Te
 from sciatica_coach.web.openapi import INVALID, ValidationProblem, problem
 from sciatica_coach.web.plan_words import change_view, plan_view, stored_change_view
 from sciatica_coach.web.routes.safety import answers_from_form, raw_answers, short_form_context
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 RedFlagId = Annotated[str, Field(min_length=1, max_length=60)]
@@ -309,7 +309,7 @@ async def submit_morning(
     form = await request.form()
     values: dict[str, object] = {name: str(form.get(name, "")) for name in MORNING_FIELDS}
     try:
-        outcome = await run_in_threadpool(use.morning_checkin, store, catalog, patient_id, values, raw_answers(form))
+        outcome = await run_write(store, use.morning_checkin, store, catalog, patient_id, values, raw_answers(form))
     except Invalid as exc:
         problems = {k: v for k, v in exc.problems.items() if not k.startswith("red_flags.")}
         missing = [k.removeprefix("red_flags.") for k in exc.problems if k.startswith("red_flags.")]
@@ -349,15 +349,16 @@ async def api_morning(
     (`numbness` or `weakness` true, or both legs affected) opens warning-sign questions: answer them in `red_flags`
     or the 422 names each one still to answer.
 
-    A coroutine that hands only the use case to the thread pool: a plain function would cost two trips there
-    (FastAPI also validates a sync endpoint's answer in the pool), on the hottest write of the app.
+    A coroutine that runs the use case through `run_write` (inline on SQLite when the write lock is free, else in
+    the thread pool): a plain function would cost two trips to the pool (FastAPI also validates a sync endpoint's
+    answer there), on the hottest write of the app.
     """
     answers: dict[str, object] = {name: getattr(body, name) for name in MORNING_FIELDS}
     extra = sorted(body.model_extra or {})
     if extra:
         raise Invalid({name: "not a question of the morning check-in" for name in extra})
-    outcome = await run_in_threadpool(
-        use.morning_checkin, store, catalog, patient_id, answers, body.red_flags, strict=True, with_gate=False
+    outcome = await run_write(
+        store, use.morning_checkin, store, catalog, patient_id, answers, body.red_flags, strict=True, with_gate=False
     )
     if outcome.screening.red_flag:
         result = outcome.screening
@@ -416,7 +417,7 @@ async def submit_sbi(
     form = await request.form()
     values = {item.id: str(form.get(item.id, "")) for item in catalog.sbi.items}
     try:
-        outcome = await run_in_threadpool(use.weekly_sbi, store, catalog, patient_id, values)
+        outcome = await run_write(store, use.weekly_sbi, store, catalog, patient_id, values)
     except CheckinError as exc:
         with store.read() as db:
             return _sbi_page(request, templates, catalog, values, exc.problems, db, patient_id)

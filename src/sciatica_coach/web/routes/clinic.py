@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.adaptation import advice_of, worst
 from sciatica_coach.domain.alerts import TIER_LABELS
@@ -25,6 +24,7 @@ from sciatica_coach.usecases.accounts import Account, make_invite
 from sciatica_coach.usecases.checkins import lock_advice
 from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import CatalogDep, ReadDep, StoreDep, TemplatesDep
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 
@@ -122,7 +122,7 @@ async def invite(
     name: Annotated[str, Form(max_length=120)] = "",
 ) -> HTMLResponse:
     """A one-time sign-up link for a new patient, shown once (72 hours)."""
-    token = await run_in_threadpool(make_invite, store, who.id, name)
+    token = await run_write(store, make_invite, store, who.id, name)
     link = str(request.base_url).rstrip("/") + f"/invite/{token}"
     response: HTMLResponse = templates.TemplateResponse(
         request, "clinic/invite.html", {"who": who, "link": link, "name": name, "nav": "clinic"}

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.progress import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
@@ -34,6 +33,7 @@ from sciatica_coach.web.deps import CatalogDep, ReadDep, StoreDep, TemplatesDep
 from sciatica_coach.web.plan_words import plan_view, stored_change_view
 from sciatica_coach.web.routes.progress import progress_context
 from sciatica_coach.web.session_summary import summarize, when
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 SESSIONS_SHOWN = 20
@@ -142,7 +142,7 @@ async def send(
 ) -> Response:
     """A message to the patient (replying marks their messages read)."""
     try:
-        await run_in_threadpool(send_message, store, who, patient_id, body)
+        await run_write(store, send_message, store, who, patient_id, body)
     except Invalid as exc:
         with store.read() as db:
             return _page(request, db, who, patient_id, catalog, templates, problems=exc.problems, draft=body)
@@ -152,7 +152,7 @@ async def send(
 @router.post("/clinic/patients/{patient_id}/messages/read", response_model=None)
 async def mark_read(patient_id: int, who: ClinicianDep, store: StoreDep) -> Response:
     """Mark the patient's messages read (opening the page never does)."""
-    await run_in_threadpool(read_thread, store, who, patient_id)
+    await run_write(store, read_thread, store, who, patient_id)
     return RedirectResponse(f"/clinic/patients/{patient_id}#messages", status_code=303)
 
 
@@ -171,7 +171,8 @@ async def record_assessment(
     """The clinician records that they assessed the patient about their warning signs: the locks are cleared (who
     = the clinician) and the patient answers the full safety questions again before their next session."""
     try:
-        await run_in_threadpool(
+        await run_write(
+            store,
             lambda: assessment(
                 store,
                 patient_id,
@@ -180,7 +181,7 @@ async def record_assessment(
                 assessed_by=who.display_name or who.email,
                 assessed_on=assessed_on,
                 by_clinician=who.id,
-            )
+            ),
         )
     except Invalid as exc:
         with store.read() as db:

@@ -28,6 +28,7 @@ from sciatica_coach.web.auth import ClinicianDep
 from sciatica_coach.web.deps import CatalogDep, ReadDep, StoreDep, TemplatesDep
 from sciatica_coach.web.plan_words import change_view, item_words, plan_view
 from sciatica_coach.web.session_summary import when
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 DECISION_DAYS = 30  # the rules' changes of the last 30 days can be kept or undone here
@@ -205,7 +206,7 @@ async def save(
     try:
         body = parse_form(posted)
         items = [EditItem(i.exercise_id, i.reps, i.hold_seconds) for i in body.items]
-        await run_in_threadpool(use.save_prescription, store, catalog, who, patient_id, items, body.note)
+        await run_write(store, use.save_prescription, store, catalog, who, patient_id, items, body.note)
     except Invalid as exc:
         return await run_in_threadpool(
             _editor, request, store, who, patient_id, catalog, templates, posted, exc.problems
@@ -224,7 +225,7 @@ async def decide(
     note: Annotated[str, Form(max_length=NOTE_MAX_CHARS * 2)] = "",
 ) -> Response:
     """Keep (approve) or undo (override) a change the rules made."""
-    await run_in_threadpool(use.decide_change, store, catalog, who, patient_id, change_id, decision == "keep", note)
+    await run_write(store, use.decide_change, store, catalog, who, patient_id, change_id, decision == "keep", note)
     return RedirectResponse(f"/clinic/patients/{patient_id}/prescription#rule-changes", status_code=303)
 
 
@@ -239,7 +240,7 @@ async def offer(
     note: Annotated[str, Form(max_length=NOTE_MAX_CHARS * 2)] = "",
 ) -> Response:
     """Accept or decline an open offer of the rules for the patient."""
-    await run_in_threadpool(use.answer_offer, store, catalog, who, patient_id, rule_id[:80], answer == "accept", note)
+    await run_write(store, use.answer_offer, store, catalog, who, patient_id, rule_id[:80], answer == "accept", note)
     return RedirectResponse(f"/clinic/patients/{patient_id}/prescription#offers", status_code=303)
 
 
@@ -253,5 +254,5 @@ async def resume(
     note: Annotated[str, Form(max_length=NOTE_MAX_CHARS * 2)] = "",
 ) -> Response:
     """Put an exercise paused or stopped for review back in the plan, at the dose it had."""
-    await run_in_threadpool(use.resume, store, catalog, who, patient_id, exercise_id[:60], note)
+    await run_write(store, use.resume, store, catalog, who, patient_id, exercise_id[:60], note)
     return RedirectResponse(f"/clinic/patients/{patient_id}/prescription#reviews", status_code=303)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.storage.accounts import patient_account, user_by_id
 from sciatica_coach.storage.messages import thread, unread_count, unread_for_clinician
@@ -21,6 +20,7 @@ from sciatica_coach.usecases.messages import MESSAGE_MAX_CHARS, read_thread, sen
 from sciatica_coach.web.auth import CurrentAccount, session_user_id
 from sciatica_coach.web.deps import PatientId, ReadDep, StoreDep, TemplatesDep
 from sciatica_coach.web.session_summary import when
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 
@@ -63,7 +63,7 @@ async def send(
 ) -> Response:
     """Send a message to your clinician (plain text)."""
     try:
-        await run_in_threadpool(send_message, store, _me(who), patient_id, body)
+        await run_write(store, send_message, store, _me(who), patient_id, body)
     except Invalid as exc:
         with store.read() as db:  # rendered inside the read: the thread's rows are read as the page is drawn
             context = _context(db, patient_id) | {"problems": exc.problems, "draft": body}
@@ -75,7 +75,7 @@ async def send(
 @router.post("/messages/read", response_model=None)
 async def mark_read(who: CurrentAccount, patient_id: PatientId, store: StoreDep) -> Response:
     """Mark your clinician's messages read."""
-    await run_in_threadpool(read_thread, store, _me(who), patient_id)
+    await run_write(store, read_thread, store, _me(who), patient_id)
     return RedirectResponse("/messages", status_code=303)
 
 

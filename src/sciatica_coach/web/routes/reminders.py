@@ -10,7 +10,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.reminders import (
     DEFAULT_CHECKIN_TIME,
@@ -25,6 +24,7 @@ from sciatica_coach.usecases.errors import Invalid
 from sciatica_coach.usecases.reminders import has_calendar_link, new_calendar_link, reminders_of, save_reminders
 from sciatica_coach.web.deps import PatientId, ReadDep, StoreDep, TemplatesDep
 from sciatica_coach.web.openapi import INVALID
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 FIELD_MAX = 80  # a form field longer than this is refused before it is looked at
@@ -170,7 +170,7 @@ async def submit_reminders(
     """Save your reminder times (422 naming the field that is wrong)."""
     try:
         times = parse_form(form)
-        await run_in_threadpool(save_reminders, store, patient_id, times)
+        await run_write(store, save_reminders, store, patient_id, times)
     except Invalid as exc:
         with store.read() as db:
             shown = view(db, patient_id)
@@ -184,7 +184,7 @@ async def make_calendar_link(
 ) -> Response:
     """Make a new calendar link (the old one stops working); shown once on the page."""
     try:
-        token = await run_in_threadpool(new_calendar_link, store, patient_id)
+        token = await run_write(store, new_calendar_link, store, patient_id)
     except Invalid as exc:
         with store.read() as db:
             shown = view(db, patient_id)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.screening import LEVELS, FormName, MissingAnswers, RedFlags, outcome_message, worst_level
@@ -28,6 +27,7 @@ from sciatica_coach.storage.safety import (
 from sciatica_coach.usecases import safety
 from sciatica_coach.usecases.errors import Invalid
 from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 
@@ -150,8 +150,8 @@ async def submit_screening(
     form = await request.form()
     cautions = raw_cautions(form)
     try:
-        result = await run_in_threadpool(
-            partial(safety.screen, cautions=cautions), store, catalog, patient_id, "full", raw_answers(form)
+        result = await run_write(
+            store, partial(safety.screen, cautions=cautions), store, catalog, patient_id, "full", raw_answers(form)
         )
     except MissingAnswers as exc:
         with store.read() as db:
@@ -195,7 +195,7 @@ async def submit_recheck(
     any question is unanswered."""
     form = await request.form()
     try:
-        result = await run_in_threadpool(safety.screen, store, catalog, patient_id, "short", raw_answers(form))
+        result = await run_write(store, safety.screen, store, catalog, patient_id, "short", raw_answers(form))
     except MissingAnswers as exc:
         answers = answers_from_form(form, "short", catalog.red_flags)
         return _check_page(request, templates, catalog.red_flags, answers, exc.missing)

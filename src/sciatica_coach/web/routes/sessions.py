@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +28,7 @@ from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, SettingsDep,
 from sciatica_coach.web.openapi import GATED, INVALID, problem
 from sciatica_coach.web.routes.checkins import AdviceView
 from sciatica_coach.web.session_summary import summarize
+from sciatica_coach.web.writes import run_write
 
 router = APIRouter()
 MAX_STEP = 10_000
@@ -333,7 +333,7 @@ async def stop_form(
                 request, "session/stop.html", context, status_code=422, headers=NO_STORE
             )
             return page
-    await run_in_threadpool(use.stop_for_pain, store, catalog, patient_id, session_id, report)
+    await run_write(store, use.stop_for_pain, store, catalog, patient_id, session_id, report)
     return RedirectResponse(f"/session/{session_id}", status_code=303)
 
 
