@@ -161,3 +161,16 @@ def test_a_head_that_hardly_turns_does_not_move_the_hold() -> None:
     (alone,) = held_seconds(values, [math.nan] * len(values))
     (hold,) = held_seconds(values, wobble)
     assert hold == pytest.approx(alone, abs=1e-9)
+
+
+def test_a_head_that_sinks_a_little_while_held_does_not_shorten_the_hold() -> None:
+    # the head comes up 15 degrees with the chest, then sinks 4 degrees over the 3 s hold (a tiring neck)
+    values = rep(0, 45, up=1.0, hold=3.0)
+    top = 2.0 * FPS
+    heads = [
+        min(15.0, 15.0 * max(0.0, (i - FPS) / FPS)) - 4.0 * min(1.0, max(0.0, (i - top) / (3.0 * FPS)))
+        for i in range(len(values))
+    ]
+    (alone,) = held_seconds(values, [math.nan] * len(values))
+    (hold,) = held_seconds(values, heads)
+    assert hold == pytest.approx(alone, abs=0.05)  # up at the top at once: no later than the chest

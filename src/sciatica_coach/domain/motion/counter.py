@@ -60,8 +60,9 @@ def refine_hold(trace: Trace, c: Counting, rate_window: float, head_lag: float =
     plateau, the median of the slow samples; the rate is measured over the past `rate_window`, so a moment found
     still was still half a window earlier. The head must have come up (or down) too: when the head line turned by
     `head_turn` or more between the rep's start and the plateau, the hold starts no earlier than the moment it had
-    made `settle_share` of that turn (its smoothed angle lags `head_lag` seconds behind the body). A press-up whose
-    chest is up while the head is still lifting has not reached its held position yet.
+    made `settle_share` of that turn toward its median while held (its smoothed angle lags `head_lag` seconds
+    behind the body). A press-up whose chest is up while the head is still lifting has not reached its held
+    position yet.
     """
     if trace.hold_start is None or not trace.samples:
         return
@@ -96,11 +97,12 @@ def _head_settled(trace: Trace, c: Counting, end: float) -> float | None:
     turn = plateau - trace.head_floor
     if abs(turn) < c.head_turn:
         return None
+    way = 1.0 if turn > 0 else -1.0
     left = abs(turn) * (1.0 - c.settle_share)
     for t, _, _, h in trace.samples:
         if t > end:
             break
-        if not math.isnan(h) and abs(plateau - h) <= left:
+        if not math.isnan(h) and (plateau - h) * way <= left:  # as far as that, or further (jitter, an overshoot)
             return t
     return None
 
