@@ -1,9 +1,9 @@
 """The camera coach in Chromium with a real clip as a fake camera: it counts the reps as the same clip analysed
 offline does, with the same holds, and only numbers leave the page.
 
-Pose runs in the browser on software WebGL at roughly one frame a second, so the clip is slowed down 8 times (each rep
-then spans 30-50 analysed frames) and the session clock slowed as much, so frame times keep the clip's real pace.
-The counting test takes about four and a half minutes.
+Pose runs in the browser on software WebGL at roughly one frame a second, so the clip is slowed down 12 times (each
+rep then spans 30-50 analysed frames) and the session clock slowed as much, so frame times keep the clip's real pace.
+The counting test takes five to seven minutes (the pose model's 30-50 s start included).
 """
 
 from __future__ import annotations
