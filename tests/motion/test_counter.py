@@ -129,3 +129,48 @@ def test_a_hold_cut_off_whose_rep_start_was_not_seen_is_kept_as_a_hold_only() ->
     assert counter.interrupt(last_seen=3.0) is None  # no rep: its start was never seen
     held = counter.unfinished_hold
     assert held is not None and held.hold_seconds == pytest.approx(3.0, abs=0.2)
+
+
+def held_seconds(values: list[float], heads: list[float]) -> list[float]:
+    """Feed a signal and a head line at 30 fps; the hold of each completed rep."""
+    counter = Counter(10, 30, Counting())
+    holds, previous = [], values[0]
+    for i, (value, head) in enumerate(zip(values, heads, strict=True)):
+        trace = counter.update(i / FPS, value, (value - previous) * FPS, True, head=head)
+        previous = value
+        if trace is not None:
+            holds.append(trace.hold_seconds)
+    return holds
+
+
+def test_the_hold_waits_for_the_head_to_come_up_after_the_chest() -> None:
+    # the chest is up after 1 s and stays there 3 s; the head goes on lifting (from -25 to 45 degrees) for 1 s more
+    values = rep(0, 45, up=1.0, hold=3.0)
+    rise_end = 2.0 * FPS  # one second of rest, one of rise
+    heads = [-25.0 + 70.0 * min(1.0, max(0.0, (i - rise_end) / FPS)) for i in range(len(values))]
+    (alone,) = held_seconds(values, [math.nan] * len(values))  # no head line measured: the chest alone
+    (hold,) = held_seconds(values, heads)
+    assert alone == pytest.approx(3.0, abs=0.2)
+    assert hold == pytest.approx(2.1, abs=0.2)  # from 90% of the head's lift, not from when the chest stopped
+
+
+def test_a_head_that_hardly_turns_does_not_move_the_hold() -> None:
+    values = rep(0, 45, up=1.0, hold=3.0)
+    rng = random.Random(3)
+    wobble = [20.0 + rng.uniform(-3.0, 3.0) for _ in values]  # jitter, and a few degrees of nodding
+    (alone,) = held_seconds(values, [math.nan] * len(values))
+    (hold,) = held_seconds(values, wobble)
+    assert hold == pytest.approx(alone, abs=1e-9)
+
+
+def test_a_head_that_sinks_a_little_while_held_does_not_shorten_the_hold() -> None:
+    # the head comes up 15 degrees with the chest, then sinks 4 degrees over the 3 s hold (a tiring neck)
+    values = rep(0, 45, up=1.0, hold=3.0)
+    top = 2.0 * FPS
+    heads = [
+        min(15.0, 15.0 * max(0.0, (i - FPS) / FPS)) - 4.0 * min(1.0, max(0.0, (i - top) / (3.0 * FPS)))
+        for i in range(len(values))
+    ]
+    (alone,) = held_seconds(values, [math.nan] * len(values))
+    (hold,) = held_seconds(values, heads)
+    assert hold == pytest.approx(alone, abs=0.05)  # up at the top at once: no later than the chest

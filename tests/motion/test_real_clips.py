@@ -105,13 +105,7 @@ def test_every_labelled_clip_is_counted_exactly_and_never_silent(media: Path, cl
     [
         "press-up-cobra-multiview.mp4",
         "ng-spine-slr-hold-solo.mp4",
-        pytest.param(
-            "pp-aris-cobra-hold.mp4",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the slow last part of the rise (3.5-4.5 s, under 8 deg/s) still reads as hold: 5.4 s for 4.4",
-            ),
-        ),
+        "pp-aris-cobra-hold.mp4",  # the chest is up at 3.9 s, the head lifts on until about 4.8 s
     ],
 )
 def test_labelled_holds_are_timed_within_half_a_second(name: str, media: Path, clip_frames: Frames) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sciatica_coach.domain.motion import posture
 from sciatica_coach.domain.motion.counter import Counter, Phase, Trace
-from sciatica_coach.domain.motion.geometry import Points, Sight, view_name
+from sciatica_coach.domain.motion.geometry import Points, Sight, elevation, view_name
+from sciatica_coach.domain.motion.landmarks import Landmark as L
 from sciatica_coach.domain.motion.landmarks import PoseFrame
 from sciatica_coach.domain.motion.results import (
     NOT_VISIBLE,
@@ -23,6 +24,8 @@ from sciatica_coach.domain.motion.thresholds import DEFAULT, Thresholds, Trackin
 
 POSITION_WORDS = {"standing": "standing up", "lying": "lying down"}
 CUT_POINTS = (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+SHOULDERS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+EARS = (L.LEFT_EAR, L.RIGHT_EAR)
 TWO_PEOPLE = (
     "I see two people: step into the middle of the picture on your own, or ask the other person to step out of it."
 )
@@ -74,8 +77,10 @@ class Analyzer:
     def __init__(self, exercise_id: str, rest: float, peak: float, thresholds: Thresholds = DEFAULT) -> None:
         self.exercise_id = exercise_id
         self.th = thresholds
-        self.counter = Counter(rest, peak, thresholds.counting, thresholds.tracking.rate_window)
-        self.signal = Smoother(thresholds.tracking.smoothing, thresholds.tracking.rate_window)
+        tr = thresholds.tracking
+        self.counter = Counter(rest, peak, thresholds.counting, tr.rate_window, head_lag=tr.detail_smoothing)
+        self.signal = Smoother(tr.smoothing, tr.rate_window)
+        self.head_line = Smoother(tr.detail_smoothing, tr.rate_window)  # shoulders to ears, above the horizontal
         self.azimuth = Smoother(thresholds.tracking.view_smoothing, thresholds.tracking.rate_window)
         self.view = "unknown"
         self.near = ""  # the body side turned to the camera
@@ -207,7 +212,8 @@ class Analyzer:
         if reading.ready or self.counter.trace is not None:
             self._signal_max = max(self._signal_max, value)
         fresh = t <= self._fresh_until
-        done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh)
+        head = self.head_line.update(t, elevation(points.mid(*SHOULDERS), points.mid(*EARS)))
+        done = self.counter.update(t, value, self.signal.rate, reading.ready, fresh, head)
         trace = self.counter.trace
         if trace is not None and trace is not self._trace:
             self._trace, self._faults, self._clarity, self._rep_missing = trace, [], [], 0
@@ -295,6 +301,7 @@ class Analyzer:
         self._trace = None
         self._lost = True
         self.signal.reset()
+        self.head_line.reset()
         self.azimuth.reset()
         self.on_break()
 

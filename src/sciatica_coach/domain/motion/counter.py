@@ -6,6 +6,7 @@ the signal leaves `rest`, counts only once it has reached `peak` (well above res
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,7 +39,9 @@ class Trace:
     end: float = 0.0
     end_seen: bool = True
     floor: float = 0.0  # the signal when the rep started (where the rise began)
-    samples: list[tuple[float, float, float]] = field(default_factory=list)  # (t, value, rate) from the peak on
+    head_floor: float = math.nan  # the head line's angle then (NaN: not measured)
+    # (t, value, rate, head line) from the peak on; the head line is NaN when not measured
+    samples: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     @property
     def hold_seconds(self) -> float:
@@ -49,63 +52,101 @@ class Trace:
         return max(0.0, (end if end is not None else self.hold_start) - self.hold_start)
 
 
-def refine_hold(trace: Trace, c: Counting, rate_window: float) -> None:
+def refine_hold(trace: Trace, c: Counting, rate_window: float, head_lag: float = 0.0) -> None:
     """Settle the hold once the rep is over, from the samples at the top.
 
     The live hold starts at the first slow moment near the top, which can be the last slow part of a rise. Once the
     whole top is known, the hold starts at the first slow moment within `hold_band` (a share of the rise) of the
     plateau, the median of the slow samples; the rate is measured over the past `rate_window`, so a moment found
-    still was still half a window earlier.
+    still was still half a window earlier. The head must have come up (or down) too: when the head line turned by
+    `head_turn` or more between the rep's start and the plateau, the hold starts no earlier than the moment it had
+    made `settle_share` of that turn toward its median while held (its smoothed angle lags `head_lag` seconds
+    behind the body). A press-up whose chest is up while the head is still lifting has not reached its held
+    position yet.
     """
     if trace.hold_start is None or not trace.samples:
         return
     end = trace.hold_end if trace.hold_end is not None else trace.last_still
     if end is None:
         return
-    still = [v for t, v, r in trace.samples if trace.hold_start <= t <= end and abs(r) < c.hold_speed]
+    still = [v for t, v, r, _ in trace.samples if trace.hold_start <= t <= end and abs(r) < c.hold_speed]
     if not still:
         return
     still.sort()
     plateau = still[len(still) // 2]
     band = max(1.0, c.hold_band * (plateau - trace.floor))
-    for t, v, r in trace.samples:
+    for t, v, r, _ in trace.samples:
         if t > end:
-            return
+            break
         if abs(r) < c.hold_speed and v >= plateau - band:
             trace.hold_start = max(trace.samples[0][0], t - rate_window * 0.5)
-            return
+            break
+    settled = _head_settled(trace, c, end)
+    if settled is not None:
+        trace.hold_start = min(end, max(trace.hold_start, settled - head_lag))
+
+
+def _head_settled(trace: Trace, c: Counting, end: float) -> float | None:
+    """When the head line had made most of its turn of the rise (None: it hardly turned, or was not measured)."""
+    if trace.hold_start is None or math.isnan(trace.head_floor):
+        return None
+    held = sorted(h for t, _, _, h in trace.samples if trace.hold_start <= t <= end and not math.isnan(h))
+    if not held:
+        return None
+    plateau = held[len(held) // 2]
+    turn = plateau - trace.head_floor
+    if abs(turn) < c.head_turn:
+        return None
+    way = 1.0 if turn > 0 else -1.0
+    left = abs(turn) * (1.0 - c.settle_share)
+    for t, _, _, h in trace.samples:
+        if t > end:
+            break
+        if not math.isnan(h) and (plateau - h) * way <= left:  # as far as that, or further (jitter, an overshoot)
+            return t
+    return None
 
 
 class Counter:
     """Hysteresis counter over one signal; `update` returns a finished Trace when a rep completes."""
 
-    def __init__(self, rest: float, peak: float, counting: Counting, rate_window: float = 0.25) -> None:
+    def __init__(
+        self, rest: float, peak: float, counting: Counting, rate_window: float = 0.25, head_lag: float = 0.0
+    ) -> None:
         if not rest < peak:
             raise ValueError("the rest threshold must be below the peak threshold")
         self.rest = rest
         self.peak = peak
         self.c = counting
         self.rate_window = rate_window  # the span the fed rate is measured over (its lag is half of it)
+        self.head_lag = head_lag  # how far the fed head line lags behind the body (its smoothing)
         self.phase = Phase.SETUP
         self.trace: Trace | None = None
         self._rest_since: float | None = None
         self._last_t = 0.0
+        self._last_head = math.nan
         self._rest_value = rest
         self.unfinished_hold: Trace | None = None  # a hold cut off before its rep could count (start not seen)
 
-    def update(self, t: float, value: float, rate: float, ready: bool, fresh: bool = False) -> Trace | None:
+    def update(
+        self, t: float, value: float, rate: float, ready: bool, fresh: bool = False, head: float = math.nan
+    ) -> Trace | None:
         """Feed the smoothed signal and its rate; `ready` says the body is set up for this exercise, `fresh` that
-        the person has only just come into view (so a rep already under way may be picked up)."""
+        the person has only just come into view (so a rep already under way may be picked up); `head` is the head
+        line's smoothed angle (degrees; NaN when not measured), which a hold waits for to settle."""
         previous_t, self._last_t = self._last_t, t
+        previous_head, self._last_head = self._last_head, head
         if self.phase is Phase.SETUP:
-            self._setup(t, value, ready, fresh)
+            self._setup(t, value, ready, fresh, head)
             return None
         if self.phase is Phase.REST:
             if not ready:
                 self.phase, self._rest_since = Phase.SETUP, None
             elif value > self.rest:
                 if self._rest_since is not None and t - self._rest_since >= self.c.min_rest:
-                    self.trace = Trace(start=previous_t, start_seen=True, floor=self._rest_value)
+                    self.trace = Trace(
+                        start=previous_t, start_seen=True, floor=self._rest_value, head_floor=previous_head
+                    )
                     self.phase = Phase.MOVE
             elif self._rest_since is None:
                 self._rest_since = t
@@ -115,13 +156,13 @@ class Counter:
         trace = self.trace
         assert trace is not None
         if self.phase is not Phase.MOVE:
-            trace.samples.append((t, value, rate))
+            trace.samples.append((t, value, rate, head))
         if value > trace.top:
             trace.top, trace.top_t = value, t
         if self.phase is Phase.MOVE:
             if value >= self.peak:
                 trace.peak_t = t
-                trace.samples.append((t, value, rate))
+                trace.samples.append((t, value, rate, head))
                 self.phase = Phase.HOLD
             elif value < self.rest:
                 self._back_to_rest(t)
@@ -139,7 +180,7 @@ class Counter:
             self._back_to_rest(t)
             if trace.end - trace.start < self.c.min_rep:
                 return None
-            refine_hold(trace, self.c, self.rate_window)
+            refine_hold(trace, self.c, self.rate_window, self.head_lag)
             return trace
         if value > trace.top - self.c.hold_drift * 0.5 and rate > 0:
             self.phase = Phase.HOLD  # went back up: the same rep
@@ -155,7 +196,7 @@ class Counter:
             return None
         if trace.hold_end is None:
             trace.hold_end = trace.last_still
-        refine_hold(trace, self.c, self.rate_window)
+        refine_hold(trace, self.c, self.rate_window, self.head_lag)
         if trace.hold_seconds < self.c.interrupted_hold:
             return None
         trace.end, trace.end_seen = last_seen, False
@@ -164,7 +205,7 @@ class Counter:
             return None
         return trace
 
-    def _setup(self, t: float, value: float, ready: bool, fresh: bool) -> None:
+    def _setup(self, t: float, value: float, ready: bool, fresh: bool, head: float) -> None:
         if not ready:
             self._rest_since = None
             return
@@ -175,8 +216,10 @@ class Counter:
                 self.phase = Phase.REST
         elif value >= self.peak and fresh:
             # First seen already at the top (e.g. a video that starts mid-rep): counts only if we see it return.
-            self.trace = Trace(start=t, start_seen=False, top=value, top_t=t, peak_t=t, floor=self.rest)
-            self.trace.samples.append((t, value, 0.0))
+            self.trace = Trace(
+                start=t, start_seen=False, top=value, top_t=t, peak_t=t, floor=self.rest, head_floor=head
+            )
+            self.trace.samples.append((t, value, 0.0, head))
             self.phase = Phase.HOLD
             self._rest_since = None
         else:

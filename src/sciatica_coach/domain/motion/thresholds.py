@@ -62,6 +62,8 @@ class Counting:
     min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
     hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
     hold_band: float = 0.05  # a hold starts once the signal is within this share of the rise of the plateau
+    head_turn: float = 10.0  # a head line (shoulders to ears) turning this much in a rise is part of the movement:
+    settle_share: float = 0.9  # ... the hold starts once the head has made this share of its turn as well
     interrupted_hold: float = 1.0  # a rep cut off at the top (camera cut, lost view) counts if held this long
     interrupted_confidence: float = 0.6  # confidence factor for a rep whose start or end was not seen
 

@@ -29,7 +29,8 @@ function setUpCamera(root) {
   };
   const speechAllowed = root.dataset.speech !== "off";
   // Frame times run at the session clock's speed: 1, except in tests that slow a clip down and slow the session
-  // clock by the same factor, so the analyzer still sees the movement at its real pace.
+  // clock by the same factor, so the analyzer (and the pose model's landmark smoothing) still sees the movement at
+  // its real pace.
   const clockSpeed = Number(root.dataset.clockSpeed) || 1;
   const state = {
     generation: 0, // bumped by every start and stop; async steps of an older start give up
@@ -44,6 +45,8 @@ function setUpCamera(root) {
     posePromise: null,
     t0: 0,
     frameT: 0,
+    poseBase: 0, // the pose model's clock (ms) when this camera run started ...
+    poseAt: 0, // ... and the last time stamp given to it (the warm-up frame had 0)
     spokenAt: new Map(),
     finishedWaiter: null,
     shownIndex: null, // the exercise whose count the readout shows
@@ -156,6 +159,7 @@ function setUpCamera(root) {
     if (stale()) return;
     openSocket(id, generation);
     state.t0 = performance.now();
+    state.poseBase = state.poseAt + 1; // its time stamps only ever grow, across camera runs too
     frameLoop(generation);
   }
 
@@ -259,8 +263,11 @@ function setUpCamera(root) {
         continue;
       }
       state.frameT = ((performance.now() - state.t0) / 1000) * clockSpeed;
+      // The pose model smooths its landmarks over time: give it the frame time (at the movement's real pace, as the
+      // offline analysis's 30 frames a second are), not the page's clock, which runs 12 times slower in the test.
+      state.poseAt = Math.max(state.poseAt + 1, state.poseBase + state.frameT * 1000);
       try {
-        await state.pose.send({ image: el.video });
+        await state.pose.send({ image: el.video }, state.poseAt);
       } catch (error) {
         console.warn("camera coach: pose tracking failed on a frame", error);
         await new Promise((resolve) => setTimeout(resolve, 500));

@@ -24,7 +24,8 @@ function loadScript(src) {
 
 /**
  * Load pose.js from `base` and return a ready tracker calling `onResults` with each result. A first blank frame
- * (drawn here, never sent anywhere) warms the model up, so the first camera frame is not seconds late.
+ * (drawn here, never sent anywhere) warms the model up, so the first camera frame is not seconds late. It has time
+ * stamp 0: the caller gives every camera frame a later one (milliseconds), its own frame time.
  */
 export async function createPoseTracker(base, onResults) {
   await loadScript(base + "pose.js");
@@ -42,7 +43,7 @@ export async function createPoseTracker(base, onResults) {
   blank.width = 64;
   blank.height = 64;
   blank.getContext("2d").fillRect(0, 0, 64, 64);
-  await pose.send({ image: blank });
+  await pose.send({ image: blank }, 0);
   pose.onResults(onResults);
   return pose;
 }
