@@ -501,6 +501,7 @@ function endedHere() {
   check.close();
   stopForm.close();
   Object.values(buttons).forEach((b) => (b.disabled = true));
+  $("dock").hidden = true; // nothing left to press; the controls would only cover the advice
   const note = $("ended-offline");
   if (!note.hidden) return;
   note.hidden = false;
