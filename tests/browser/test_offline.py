@@ -11,6 +11,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request, expect
 
+from helpers import session_factory
+from sciatica_coach.domain.screening import all_no
+from sciatica_coach.storage.db import transaction
+from sciatica_coach.storage.safety import record_screening
+
 from .conftest import LiveServer
 from .player_steps import answer_check, start_session
 
@@ -90,65 +95,198 @@ def test_after_one_visit_learn_and_an_exercise_page_open_offline(page: Page, liv
     page.context.set_offline(False)
 
 
-@pytest.mark.parametrize("live_server", [30.0], indirect=True)
-def test_a_session_with_the_network_cut_keeps_its_saves_and_sends_them_in_order(
-    page: Page, live_server: LiveServer, cleared: int
-) -> None:
-    sent: list[int] = []
+def _sent_posts(page: Page) -> list[tuple[str, dict[str, Any]]]:
+    """Every save the server answered (action and body), in the order the answers came."""
+    sent: list[tuple[str, dict[str, Any]]] = []
 
     def arrived(request: Request) -> None:
         response = request.response()
-        if request.method == "POST" and request.url.endswith("/progress") and response and response.ok:
-            sent.append(json.loads(request.post_data or "{}")["completed_index"])
+        if request.method == "POST" and "/api/sessions/" in request.url and response and response.ok:
+            sent.append((request.url.rsplit("/", 1)[-1], json.loads(request.post_data or "{}")))
 
     page.on("requestfinished", arrived)
+    return sent
+
+
+def _play_until_check(page: Page, index: int) -> None:
+    """Wait until the player shows the symptom check at step `index` (the clock plays the steps before it)."""
+    expect(page.locator("#player")).to_have_attribute("data-index", str(index), timeout=20_000)
+    expect(page.locator("#check-form")).to_be_visible()
+
+
+@pytest.mark.parametrize("live_server", [60.0], indirect=True)
+def test_a_whole_session_runs_to_its_end_offline_and_reaches_the_server_once_the_network_is_back(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    sent = _sent_posts(page)
     page.goto(live_server.url + "/")
     _controlled(page)  # one visit with the network: the service worker is in place
     session_id = start_session(page, live_server.url)
     api = f"{live_server.url}/api/sessions/{session_id}"
     script = _json(api)["script"]
-    between = next(p["index"] for p in script if p["kind"] == "check-between")
+    checks = [p["index"] for p in script if p["duration"] is None]
+    assert len(checks) == 4  # before, two between, after
     player = page.locator("#player")
     answer_check(page, back=2, leg=3)
     page.wait_for_function("() => Number(document.getElementById('player').dataset.index) >= 4")
 
-    page.context.set_offline(True)  # mid-exercise: the rest of the first exercise plays with no network
+    page.context.set_offline(True)  # mid-exercise: everything after this is decided on this device
     expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
-    expect(player).to_have_attribute("data-index", str(between), timeout=30_000)
-    expect(page.locator("#check-form")).to_be_visible()
+    _play_until_check(page, checks[1])
     waiting = page.evaluate(WAITING_SAVES)
-    assert waiting, "the saves made offline are kept in IndexedDB"
     assert [body["completed_index"] for _, body in waiting] == sorted({b["completed_index"] for _, b in waiting})
-    assert _json(api)["position"] < between  # the server has not had them yet
+    # The check between two exercises, answered offline: the next exercise starts at once.
+    answer_check(page, back=2, leg=2)
+    expect(player).to_have_attribute("data-kind", "get-ready")
+    page.wait_for_function(f"() => Number(document.getElementById('player').dataset.index) > {checks[1] + 2}")
+    assert _json(api)["position"] < checks[1]  # the server has had none of it
 
-    # A reload while offline: the player page comes from the service worker, the saves from IndexedDB.
+    # A reload while offline, in the middle of an exercise: the page from the service worker, the position rebuilt
+    # from the state kept on the device and the saves still waiting.
+    page.locator("#pause").click()  # the clock stops, so the step under way is known
+    at = int(player.get_attribute("data-index") or 0)
     page.reload()
-    expect(page.locator("#player")).to_be_attached()
+    expect(player).to_have_attribute("data-state", "running")
     expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
-    assert page.evaluate(WAITING_SAVES) == waiting
+    expect(page.locator("#status")).to_contain_text("Welcome back")
+    rep_start = at
+    while script[rep_start]["kind"] in ("hold", "return"):
+        rep_start -= 1  # back to the rep's move: an interrupted rep starts again
+    expect(player).to_have_attribute("data-index", str(rep_start))
+    page.locator("#pause").click()  # Resume: a resumed session waits at the start of the rep
+    _play_until_check(page, checks[2])
+    answer_check(page, back=1, leg=2)
+    _play_until_check(page, checks[3])
+    answer_check(page, back=1, leg=1)
+    # The end, offline: said plainly, the controls off; nothing has reached the server yet.
+    expect(player).to_have_attribute("data-state", "completed")
+    expect(page.locator("#ended-offline")).to_contain_text("will be sent when you are back online")
+    expect(page.locator("#skip")).to_be_disabled()
+    assert _json(api)["position"] < checks[1]
+    assert [action for action, _ in page.evaluate(WAITING_SAVES)].count("check") == 3
 
     page.context.set_offline(False)
-    expect(page.locator("#save-state")).to_have_text("All saved.", timeout=20_000)
-    expect(player).to_have_attribute("data-index", str(between), timeout=20_000)
+    expect(page.locator("#summary-heading")).to_have_text("Session complete. Well done!", timeout=20_000)
     assert page.evaluate(WAITING_SAVES) == []
     state = _json(api)
-    assert state["position"] == between
-    assert sent == sorted(set(sent)), "every step was sent once, in order"
-    assert set(sent) == set(range(1, between)), "every step of the first exercise reached the server"
-    glide = state["record"]["exercises"][0]
-    assert glide["reps_done"] == {"left": 5, "right": 5} and glide["holds_completed"] == 10  # each rep once
-    # A check answered offline is kept and waits for the network: the server decides whether it ends the exercise.
-    page.context.set_offline(True)
-    answer_check(page, back=2, leg=2)
-    expect(page.locator("#save-state")).to_contain_text("Your answers are kept too", timeout=10_000)
-    expect(player).to_have_attribute("data-index", str(between))
-    assert [action for action, _ in page.evaluate(WAITING_SAVES)] == ["check"]
-    page.context.set_offline(False)
-    expect(player).not_to_have_attribute("data-index", str(between), timeout=20_000)
-    expect(page.locator("#save-state")).to_have_text("All saved.")
-    assert _json(api)["record"]["exercises"][0]["pain_after"]["leg"] == 2
+    assert state["status"] == "completed" and state["position"] == len(script)
+    timed = [p["index"] for p in script if p["duration"] is not None]
+    assert sorted(b["completed_index"] for a, b in sent if a == "progress") == timed, "each step sent once"
+    assert [b["index"] for a, b in sent if a == "check"] == checks, "each check sent once, in order"
+    steps = [body.get("index", body.get("completed_index")) for _, body in sent]
+    assert steps == sorted(steps), "the saves arrived in the order they were made"
+    record = state["record"]["exercises"]
+    assert record[0]["reps_done"] == {"left": 5, "right": 5} and record[0]["holds_completed"] == 10
+    assert [sum(e["reps_done"].values()) for e in record[1:]] == [5, 5]
+    assert [e["pain_after"]["leg"] for e in record] == [2, 2, 1]
+    assert not any(e["skipped"] or e["ended"] or e["stopped_for_pain"] for e in record)
 
-    # The player page was kept for offline use; the sign-in page (where signing out lands) forgets it.
+    # The player page was kept for offline use; the sign-in page (where signing out lands) forgets it, and the
+    # session kept on the device with it.
     assert _kept_sessions(page, 1) == [f"/session/{session_id}"]
     page.goto(live_server.url + "/signin")
     assert _kept_sessions(page, 0) == []
+    assert _kept_states(page, 0) == []
+
+
+KEPT_STATES = """() => new Promise((resolve) => {
+  const open = indexedDB.open("sc-outbox");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("states")) return resolve([]);
+    const all = db.transaction("states").objectStore("states").getAllKeys();
+    all.onsuccess = () => resolve(all.result);
+  };
+})"""
+
+
+def _kept_states(page: Page, expected: int) -> list[str]:
+    """The sessions the player keeps in IndexedDB, once there are `expected` of them (or after 5 s)."""
+    for _ in range(50):
+        kept: list[str] = page.evaluate(KEPT_STATES)
+        if len(kept) == expected:
+            break
+        page.wait_for_timeout(100)
+    return kept
+
+
+@pytest.mark.parametrize("live_server", [60.0], indirect=True)
+def test_a_worsening_answer_offline_ends_the_exercise_and_pain_above_the_red_line_stops_the_session_here(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    page.goto(live_server.url + "/")
+    _controlled(page)
+    session_id = start_session(page, live_server.url)
+    api = f"{live_server.url}/api/sessions/{session_id}"
+    script = _json(api)["script"]
+    checks = [p["index"] for p in script if p["duration"] is None]
+    player = page.locator("#player")
+    step_down = page.locator("#step-down")
+    answer_check(page, back=2, leg=2)
+    page.context.set_offline(True)
+    expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
+
+    # Symptoms further down the left leg than at the check before: the exercise ends here, with the advice.
+    _play_until_check(page, checks[1])
+    answer_check(page, back=2, leg=2, left="thigh")
+    expect(step_down).to_be_visible()
+    expect(step_down).to_contain_text("further down your leg")
+    expect(step_down).to_contain_text("will be sent when you are back online")
+    expect(page.locator("#step-down-calls")).to_be_hidden()
+    page.locator("#step-down-continue").click()
+    expect(player).to_have_attribute("data-index", str(checks[1] + 1))
+
+    # Pain above the red line: the session stops here, at once, with the emergency signs and the call buttons.
+    _play_until_check(page, checks[2])
+    answer_check(page, back=3, leg=7, left="thigh")
+    expect(step_down).to_contain_text("Your pain is 7 out of 10.")
+    expect(step_down).to_contain_text("Stop exercising for today")
+    expect(page.locator("#step-down-continue")).to_be_hidden()
+    expect(page.locator("#step-down-calls a[href^='tel:']").first).to_be_visible()
+    expect(player).to_have_attribute("data-state", "stopped")
+    expect(page.locator("#ended-offline")).to_be_visible()
+    for control in ("#pause", "#skip", "#stop"):
+        expect(page.locator(control)).to_be_disabled()
+    expect(page.locator("#next-cue")).to_be_hidden()
+    page.wait_for_timeout(500)  # nothing goes on: no next exercise starts
+    expect(player).to_have_attribute("data-kind", "step-down")
+    assert player.get_attribute("data-index") == str(checks[2])
+    assert _json(api)["status"] == "in_progress"  # the server has not heard yet
+
+    # A reload offline shows the stop again, not a next exercise.
+    page.reload()
+    expect(player).to_have_attribute("data-state", "stopped")
+    expect(step_down).to_contain_text("Your pain is 7 out of 10.")
+    expect(page.locator("#step-down-calls a[href^='tel:']").first).to_be_visible()
+
+    # Back online: the server, given the same answers, agrees, and its summary says so.
+    page.context.set_offline(False)
+    expect(page.locator("#summary-heading")).to_be_visible(timeout=20_000)
+    expect(page.locator("#summary-slot")).to_contain_text("the pain was too much")
+    state = _json(api)
+    assert state["status"] == "stopped"
+    ended = [e["ended"]["reasons"] if e["ended"] else None for e in state["record"]["exercises"]]
+    assert ended == [["spreading"], ["pain"], None]
+
+
+@pytest.mark.parametrize("live_server", [30.0], indirect=True)
+def test_a_lock_raised_while_offline_wins_over_what_the_player_did_once_the_saves_arrive(
+    page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    page.goto(live_server.url + "/")
+    _controlled(page)
+    start_session(page, live_server.url)
+    player = page.locator("#player")
+    answer_check(page, back=2, leg=2)
+    page.context.set_offline(True)
+    expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
+    page.wait_for_function("() => Number(document.getElementById('player').dataset.index) >= 3")
+    expect(player).to_have_attribute("data-state", "running")
+    # Meanwhile a warning sign is answered elsewhere (another device): exercise is locked on the server.
+    with session_factory(live_server.database_url) as factory, transaction(factory) as db:
+        record_screening(db, cleared, "full", {**all_no("full"), "bladder-trouble": True})
+    page.context.set_offline(False)
+    expect(player).to_have_attribute("data-state", "gated", timeout=15_000)
+    expect(page.locator("#status")).to_contain_text("Find out what to do")
+    for control in ("#pause", "#skip", "#stop"):
+        expect(page.locator(control)).to_be_disabled()

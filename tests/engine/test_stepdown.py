@@ -4,6 +4,9 @@ the flow (web) alike; the session's words never congratulate a session cut short
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
+
+import pytest
 
 from helpers import PAIN_LIMIT
 from sciatica_coach.domain.clock import FakeClock
@@ -13,7 +16,15 @@ from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescr
 from sciatica_coach.domain.engine.record import SessionRecord, pending_end
 from sciatica_coach.domain.engine.runner import FINISHED_CUE, FINISHED_EARLY_CUE, SessionRunner
 from sciatica_coach.domain.engine.script import CHECK_AFTER_CUE, CHECK_BEFORE_CUE, Phase, build_script
-from sciatica_coach.domain.engine.stepdown import ENDED_CUE, ENDED_SESSION_CUE, EarlyEnd, advice, session_words
+from sciatica_coach.domain.engine.stepdown import (
+    ENDED_CUE,
+    ENDED_SESSION_CUE,
+    OFFLINE_PROGRAM,
+    EarlyEnd,
+    advice,
+    offline_rules,
+    session_words,
+)
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 GLIDE = PrescribedExercise("nerve-glide", reps=2, hold_seconds=5, sides=("left", "right"))
@@ -209,3 +220,48 @@ def test_only_a_clean_session_is_congratulated(library: Library) -> None:
     assert session_words(record, names).heading == "Session complete. Well done!"
     record.status = "stopped"  # ended for another reason (e.g. a newer session replaced it)
     assert "Well done" not in session_words(record, names).heading
+
+
+def _as_the_player_puts_it(words: dict[str, Any], ended: EarlyEnd) -> tuple[str, tuple[str, ...], str]:
+    """The heading, why and what to do now, put together from a check's offline words as js/player/localflow.js
+    does."""
+    why = []
+    if "spreading" in ended.reasons:
+        why.append(words["why"]["spreading"])
+    if ended.ends_session:
+        why.append(words["why"]["pain"][str(ended.pain)])
+    return words["title"], tuple(why), words["now"]["pain" if ended.ends_session else "spreading"]
+
+
+@pytest.mark.parametrize(
+    ("between", "after"),
+    [(KNEE, THIGH), (SymptomCheck(2, PAIN_LIMIT + 1), THIGH), (THIGH, RED), (THIGH, KNEE), (KNEE, RED)],
+)
+def test_a_player_offline_words_an_early_end_as_the_server_does(
+    library: Library, between: SymptomCheck, after: SymptomCheck
+) -> None:
+    script = build_script(SMALL, library)
+    rules = offline_rules(script, lambda i: library.exercises[i].name, PAIN_LIMIT)
+    assert rules["pain_limit"] == PAIN_LIMIT and rules["reach_levels"][0] == "none"
+    assert sorted(rules["checks"], key=int) == [str(p.index) for p in script if p.duration is None]
+    flow = Flow(script, 0, SessionRecord.start(SMALL))
+    flow.answer_check(0, THIGH, PAIN_LIMIT)
+    ends = 0
+    for answer in (between, after):
+        while not flow.finished and script[flow.position].duration is not None:
+            flow.complete(flow.position)
+        if flow.finished:
+            break
+        index = flow.position
+        result = flow.answer_check(index, answer, PAIN_LIMIT)
+        assert result is not None
+        if result.ended is None:
+            continue
+        ends += 1
+        exercise = script[index].exercise_id
+        more = flow.position < len(script) and not flow.finished
+        server = advice(result.ended, library.exercises[exercise].name, more_to_come=more)
+        words = rules["checks"][str(index)]
+        assert _as_the_player_puts_it(words, result.ended) == (server.title, server.why, server.now)
+        assert words["worsening"] == server.worsening and words["program"] == [OFFLINE_PROGRAM]
+    assert ends >= 1

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from helpers import Driver
+from helpers import PAIN_LIMIT, Driver
 from sciatica_coach.storage.models import CheckIn, ExerciseSession
 
 HTML = {"accept": "text/html"}
@@ -24,6 +24,10 @@ def test_start_creates_a_session_and_a_second_start_returns_to_it(
     kinds = [p["kind"] for p in data["script"]]
     assert kinds[0] == "check-before" and kinds[-1] == "check-after"
     assert {p["exercise_id"] for p in data["script"]} == {"nerve-glide", "prone-press-up", "hip-hinge"}
+    # What the player needs to judge the checks itself offline: the red line and each check's words.
+    offline = data["offline"]
+    assert offline["pain_limit"] == PAIN_LIMIT
+    assert sorted(offline["checks"], key=int) == [str(p["index"]) for p in data["script"] if p["duration"] is None]
     page = client.get(f"/session/{first}", headers=HTML)
     assert page.status_code == 200
     assert f'data-session-id="{first}"' in page.text

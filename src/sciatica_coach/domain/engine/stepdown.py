@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sciatica_coach.domain.symptoms import SymptomCheck, reach_rank
+from sciatica_coach.domain.symptoms import PAIN_MAX, REACH_LEVELS, SymptomCheck, reach_rank
 
 if TYPE_CHECKING:  # the record imports this module; only its type is needed here
     from sciatica_coach.domain.engine.record import SessionRecord
+    from sciatica_coach.domain.engine.script import Phase
 
 EndReason = Literal["spreading", "pain"]
 When = Literal["before", "after"]
@@ -248,3 +249,46 @@ def session_words(record: SessionRecord, name_of: Callable[[str], str]) -> Sessi
     if record.status == "stopped":  # ended for another reason (e.g. replaced by a newer session)
         return SessionWords("stopped", "Session stopped", (), ())
     return SessionWords("completed", "Session complete. Well done!", (), ())
+
+
+# --- offline ------------------------------------------------------------------------------------------------------
+
+# In the step-down advice a player shows offline: the rules have not seen the answer yet.
+OFFLINE_PROGRAM = (
+    "You are offline: this answer is kept on this device and will be sent when you are back online. Any change to "
+    "your program will show then."
+)
+
+
+def offline_words(exercise_name: str, check: When, more_to_come: bool, limit: int) -> dict[str, Any]:
+    """Everything a player needs to show this check's step-down advice with no network, in the same words as
+    `advice`: the heading, what to do now when symptoms spread or when pain is above `limit`, and why, one sentence
+    per reason (the pain one for each score above the red line, as the score is part of it)."""
+    spreading = advice(EarlyEnd(("spreading",), check, 0, limit), exercise_name, more_to_come)
+    pain = {
+        score: advice(EarlyEnd(("pain",), check, score, limit), exercise_name, more_to_come)
+        for score in range(limit + 1, PAIN_MAX + 1)
+    }
+    return {
+        "title": spreading.title,
+        "now": {"spreading": spreading.now, "pain": next(iter(pain.values())).now if pain else ""},
+        "why": {
+            "spreading": spreading.why[0],
+            "pain": {str(score): words.why[0] for score, words in pain.items()},
+        },
+        "program": [OFFLINE_PROGRAM],
+        "worsening": WORSENING,
+    }
+
+
+def offline_rules(script: Sequence[Phase], name_of: Callable[[str], str], limit: int) -> dict[str, Any]:
+    """What a player needs to judge a session's symptom checks itself while offline, by the rules of `judge`: the
+    red line, the order of how far down the leg, and each check's step-down words (by step index)."""
+    checks: dict[str, Any] = {}
+    for phase in script:
+        if phase.duration is not None:
+            continue
+        when: When = "before" if phase.kind == "check-before" else "after"
+        more = any(later.exercise_index > phase.exercise_index for later in script[phase.index + 1 :])
+        checks[str(phase.index)] = offline_words(name_of(phase.exercise_id), when, more, limit)
+    return {"pain_limit": limit, "reach_levels": list(REACH_LEVELS), "checks": checks}

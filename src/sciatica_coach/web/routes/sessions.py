@@ -16,7 +16,7 @@ from sciatica_coach.domain.checkins import CheckinError, PainScore, parse_quick
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise
 from sciatica_coach.domain.engine.record import pending_end
-from sciatica_coach.domain.engine.stepdown import advice
+from sciatica_coach.domain.engine.stepdown import advice, offline_rules
 from sciatica_coach.domain.symptoms import REACH_LABELS, REACH_LEVELS, Reach, SymptomCheck
 from sciatica_coach.settings import Settings
 from sciatica_coach.storage.plans import current_prescription
@@ -119,6 +119,8 @@ class SessionDetail(SessionState):
     clock_speed: float
     speech: bool
     exercises: dict[str, dict[str, Any]]
+    # How the player judges a symptom check itself while offline (the red line, each check's step-down words).
+    offline: dict[str, Any]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -175,6 +177,7 @@ def _detail(view: use.SessionView, settings: Settings, catalog: Catalog) -> Sess
             for i in ids
             if i in library.exercises
         },
+        offline=offline_rules(view.script, lambda i: library.exercises[i].name, use.pain_limit(catalog)),
     )
 
 

@@ -2,9 +2,12 @@
 // Emits sc:phase, sc:paused, sc:resumed and sc:finished on document (the camera panel listens).
 // Space pauses wherever focus is (it never presses a button); Skip asks once; Skip and Stop can be undone for a few
 // seconds; a lock or a session moved on elsewhere (seen by polling, or in a save's 409/423) stops the player at once.
+// With no network the session still runs to its end: `LocalFlow` decides each next step by the server's rules, the
+// saves wait in IndexedDB, and the server's answers, once they come, have the last word.
 import { ApiError, SessionApi } from "./player/api.js";
 import { CheckForm, StopForm } from "./player/checkform.js";
 import { Confirm, Undo } from "./player/confirm.js";
+import { LocalFlow } from "./player/localflow.js";
 import { PhaseTimer } from "./player/clock.js";
 import { PlayerView, phaseLabel } from "./player/view.js";
 import { SaveState } from "./player/savestate.js";
@@ -29,9 +32,14 @@ const voice = new Voice(root, $("cue"), `sc-voice-${sessionId}`);
 const confirmStep = new Confirm($("confirm"));
 const undo = new Undo($("undo"));
 const POLL_MS = 3000;
+const OFFLINE_NOT_KEPT =
+  "You are offline, and this session was not kept on this device. Open it again when you are back online.";
 let poller = null;
 const saves = new SaveState($("save-state"), root);
-const api = new SessionApi(sessionId, (offline) => saves.show(offline));
+const api = new SessionApi(sessionId, onNetwork, keepAnswer);
+let local = null; // the session as this device has it (LocalFlow)
+let kept = null; // the server's last full answer, kept on the device for a reload offline
+let summaryShown = false;
 const check = new CheckForm($("check-form"), submitCheck);
 const stopForm = new StopForm($("stop-form"), sendStop, cancelStop);
 let stepDownOpen = false;
@@ -46,12 +54,51 @@ function describe(phase) {
   return label ? `${name}, ${label}` : name;
 }
 
+function onNetwork(offline) {
+  saves.show(offline);
+  if (!offline && finished && !summaryShown) showSummary(); // ended offline: every save is in now
+}
+
+// Every answer of the server is kept on the device (with the script and rules of the last full answer).
+function keepAnswer(state) {
+  if (!kept) return;
+  const { status, position, resume, record } = state;
+  kept = { ...kept, status, position, resume, record, step_down: state.step_down || null };
+  api.outbox.keepState(kept).catch(() => undefined);
+}
+
+// The server's state; offline, the one kept on this device with the saves still waiting applied to it.
+async function startingState() {
+  const state = await api.quickState();
+  if (state) {
+    kept = state;
+    api.outbox.keepState(state).catch(() => undefined);
+    local = new LocalFlow(state);
+    return state;
+  }
+  const last = await api.outbox.lastState().catch(() => null);
+  if (!last) return null;
+  kept = last;
+  local = new LocalFlow(last);
+  const waiting = await api.outbox.waiting().catch(() => []);
+  for (const row of waiting) local.apply(row.action, row.body);
+  const { status, position, record } = local;
+  // The advice of a check that ended an exercise: the server's, when nothing was done since it answered.
+  const stepDown = waiting.length ? local.pendingAdvice() : last.step_down;
+  return { ...last, status, position, record, step_down: stepDown || null };
+}
+
 async function boot() {
   let state;
   try {
-    state = await api.state();
+    state = await startingState();
   } catch (error) {
     return showProblem(error);
+  }
+  if (!state) {
+    root.dataset.state = "error";
+    view.problem(OFFLINE_NOT_KEPT).focus();
+    return;
   }
   script = state.script;
   speed = Number(state.clock_speed) || Number(root.dataset.clockSpeed) || 1;
@@ -70,7 +117,10 @@ async function boot() {
     buttons.pause.focus();
   });
   root.dataset.state = "running";
-  if (state.status !== "in_progress") return finish(state.status, state);
+  if (state.status !== "in_progress") {
+    if (state.step_down && api.offline) showStepDown(state.step_down); // ended by a check, on this device
+    return finish(state.status, state);
+  }
   poller = setInterval(poll, POLL_MS);
   const dock = $("dock");
   const measure = () => root.style.setProperty("--dock-h", `${dock.offsetHeight}px`);
@@ -81,7 +131,7 @@ async function boot() {
     index = state.position;
     return showStepDown(state.step_down);
   }
-  const resumeAt = state.resume;
+  const resumeAt = local.resume;
   const resumed = state.position > 0;
   // A resumed session waits, paused, at the start of the rep under way until the person is in position.
   paused = resumed && resumeAt < script.length && script[resumeAt].duration !== null;
@@ -130,20 +180,41 @@ function startTimer(phase) {
 }
 
 function phaseDone(i) {
-  api.post("progress", { completed_index: i }).then(afterSave, handleError);
+  // A step done before (the start of a rep played again after a reload) is not sent again.
+  if (i >= local.position) {
+    local.complete(i);
+    api.post("progress", { completed_index: i }).then(reconcile, handleError);
+  }
   if (i + 1 < script.length) enter(i + 1);
 }
 
-function afterSave(state) {
+// The server's answer to a save: once no later save is on its way, it has the last word. Ended there (a lock, another
+// tab) ends it here; further on than here means it moved on elsewhere.
+function reconcile(state) {
+  if (api.busy || halted()) return;
+  if (finished) {
+    if (!summaryShown && !api.offline) showSummary();
+    return;
+  }
   view.progress(Math.max(index, state.position), state.total);
-  if (state.status !== "in_progress") return finish(state.status, state);
-  if (state.resume > index) movedOn();
+  if (state.status !== "in_progress") {
+    local.adopt(state);
+    return finish(state.status, state);
+  }
+  if (state.position !== local.position) return movedOn();
+  local.adopt(state);
+}
+
+/** A save's answer, or null as soon as the network is found missing (the player then decides here). */
+function answerOrOffline(sent) {
+  return Promise.race([sent, api.whenOffline()]);
 }
 
 // Every few seconds: has the session ended, moved on or been locked elsewhere? (Only while no save of ours is on
 // its way, so our own answer is never mistaken for another tab's.)
 async function poll() {
   if (finished || halted() || api.busy) return;
+  if (api.offline) return;
   try {
     const state = await api.state();
     if (finished || halted() || api.busy) return;
@@ -182,31 +253,56 @@ function movedOn() {
   view.problem(words, window.location.pathname, "Carry on from where it is now.").focus();
 }
 
-function submitCheck(phase, answers) {
+async function submitCheck(phase, answers) {
   check.setBusy(true);
-  saves.waitingCheck(true);
   const answered = api.post("check", { index: phase.index, ...answers });
-  answered.finally(() => saves.waitingCheck(false)).catch(() => undefined); // the error is handled below
-  answered.then(
-    (state) => {
-      check.close();
-      if (state.step_down) {
-        // The check showed spreading or pain above the red line: that exercise ends here, with advice.
-        index = state.position;
-        showStepDown(state.step_down);
-        if (state.status !== "in_progress") finish(state.status, state);
-        return;
-      }
-      if (state.status !== "in_progress") return finish(state.status, state);
-      enter(state.position);
-      buttons.pause.focus();
-    },
-    (error) => {
-      check.setBusy(false);
-      if (error instanceof ApiError && error.status === 422) check.showError(error.message);
-      else handleError(error);
-    },
-  );
+  answered.catch(() => undefined); // handled below
+  let state;
+  try {
+    state = await answerOrOffline(answered);
+  } catch (error) {
+    check.setBusy(false);
+    if (error instanceof ApiError && error.status === 422) check.showError(error.message);
+    else handleError(error);
+    return;
+  }
+  if (state === null) {
+    // No network: this device judges the answer by the server's rules; the server's answer, later, has the last word.
+    answered.then(reconcile, handleError);
+    return checkedHere(phase, answers);
+  }
+  local.check(phase.index, answers);
+  checked(state);
+}
+
+function checkedHere(phase, answers) {
+  check.close();
+  const ended = local.check(phase.index, answers);
+  if (ended) {
+    index = local.position;
+    showStepDown(local.advice(phase.index, ended));
+    if (!local.running) finish(local.status, null);
+    return;
+  }
+  if (!local.running) return finish(local.status, null);
+  enter(local.position);
+  buttons.pause.focus();
+}
+
+// The server's answer to a check, online: it decides (its step-down advice also says what the rules changed).
+function checked(state) {
+  check.close();
+  if (!api.busy) local.adopt(state);
+  if (state.step_down) {
+    // The check showed spreading or pain above the red line: that exercise ends here, with advice.
+    index = state.position;
+    showStepDown(state.step_down);
+    if (state.status !== "in_progress") finish(state.status, state);
+    return;
+  }
+  if (state.status !== "in_progress") return finish(state.status, state);
+  enter(state.position);
+  buttons.pause.focus();
 }
 
 function showStepDown(advice) {
@@ -283,17 +379,24 @@ async function sendSkip() {
   check.close();
   closeStepDown();
   buttons.skip.disabled = false;
+  const at = index;
+  const sent = api.post("skip", { index: at });
+  sent.catch(() => undefined); // handled below
+  let state;
   try {
-    const state = await api.post("skip", { index });
-    if (state.status !== "in_progress") return finish(state.status, state);
-    paused = false;
-    view.paused(false);
-    enter(state.position);
-    if (script[state.position]?.duration !== null) buttons.pause.focus(); // a check focuses its own title
-    view.status("Skipped. On to the next part.");
+    state = await answerOrOffline(sent);
   } catch (error) {
-    handleError(error);
+    return handleError(error);
   }
+  local.skip(at);
+  if (state === null) sent.then(reconcile, handleError);
+  else if (!api.busy) local.adopt(state);
+  if (!local.running) return finish(local.status, state);
+  paused = false;
+  view.paused(false);
+  enter(local.position);
+  if (script[local.position]?.duration !== null) buttons.pause.focus(); // a check focuses its own title
+  view.status("Skipped. On to the next part.");
 }
 
 // "Stop: this hurts": everything stops at once, then the pain and where it is felt are asked and saved with the stop.
@@ -320,8 +423,16 @@ function sendStop(answers) {
 }
 
 async function commitStop(answers) {
+  const sent = api.post("stop", answers || {});
+  sent.catch(() => undefined); // handled below
   try {
-    const state = await api.post("stop", answers || {});
+    const state = await answerOrOffline(sent);
+    local.stop(answers);
+    if (state === null) {
+      sent.then(reconcile, handleError);
+      return finish(local.status, null);
+    }
+    local.adopt(state);
     finish(state.status, state);
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
@@ -344,10 +455,11 @@ function cancelStop() {
   buttons.pause.focus();
 }
 
-function troubled(state) {
-  return (state?.record?.exercises || []).some((e) => e.stopped_for_pain || e.ended);
+function troubled(record) {
+  return (record?.exercises || []).some((e) => e.stopped_for_pain || e.ended);
 }
 
+// `state`: the server's answer, or null when the session ended on this device with no network.
 async function finish(status, state) {
   if (finished) return;
   finished = true;
@@ -359,15 +471,42 @@ async function finish(status, state) {
   view.progress(status === "completed" ? script.length : index, script.length);
   emit("sc:finished", { status });
   // Never a "well done" over a session that pain or spreading cut short.
-  if (status === "completed" && !troubled(state)) voice.say("Session complete. Well done.");
-  const response = await fetch(`/session/${encodeURIComponent(sessionId)}/summary`, {
-    headers: { accept: "text/html" },
-  });
+  if (status === "completed" && !troubled((state || local).record)) voice.say("Session complete. Well done.");
+  await showSummary();
+}
+
+// The server's summary once every save is in; until then (offline) the player stays, its controls off, saying so.
+async function showSummary() {
+  if (summaryShown) return;
+  const html = api.offline ? null : await summaryHtml();
+  if (html === null) return endedHere();
+  if (summaryShown) return;
+  summaryShown = true;
   root.hidden = true;
   const slot = $("summary-slot");
-  slot.innerHTML = await response.text(); // our own server-rendered, escaped fragment
+  slot.innerHTML = html; // our own server-rendered, escaped fragment
   localizeTimes(slot);
   slot.querySelector("#summary-heading")?.focus();
+}
+
+async function summaryHtml() {
+  await api.settled();
+  const url = `/session/${encodeURIComponent(sessionId)}/summary`;
+  const response = await fetch(url, { headers: { accept: "text/html" } }).catch(() => null);
+  return response && response.ok ? response.text() : null;
+}
+
+function endedHere() {
+  window.addEventListener("online", () => showSummary(), { once: true });
+  check.close();
+  stopForm.close();
+  Object.values(buttons).forEach((b) => (b.disabled = true));
+  $("dock").hidden = true; // nothing left to press; the controls would only cover the advice
+  const note = $("ended-offline");
+  if (!note.hidden) return;
+  note.hidden = false;
+  if (stepDownOpen) return; // the step-down advice keeps the focus
+  $("ended-offline-title").focus();
 }
 
 async function handleError(error) {

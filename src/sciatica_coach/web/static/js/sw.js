@@ -5,8 +5,9 @@
 //   pages and the player are kept (they hold nothing personal); other pages are never stored;
 // - /static/: cache first; POSTs, /api/ and everything else go to the network untouched.
 // - activate: every older cache of ours is deleted.
-// - the sign-in page (where signing out lands): the kept player pages are deleted, so the next person on a shared
-//   device does not find them (the content pages are the same for everyone and stay).
+// - the sign-in page (where signing out lands): the kept player pages, and the sessions the player kept in IndexedDB
+//   for a reload offline, are deleted, so the next person on a shared device does not find them (the content pages
+//   are the same for everyone and stay; saves not yet sent stay too, to go out with the next sign-in).
 const KEPT_PAGES = [/^\/learn$/, /^\/exercises(\/[\w-]+)?$/, /^\/session\/[\w-]+$/, /^\/offline$/];
 
 async function precache() {
@@ -53,10 +54,26 @@ async function cacheFirst(request) {
   return response;
 }
 
+// The player's kept sessions (js/player/outbox.js's "states" store), emptied; nothing when it was never made.
+function forgetKeptStates() {
+  return new Promise((resolve) => {
+    const open = indexedDB.open("sc-outbox");
+    open.onerror = () => resolve();
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("states")) return resolve(db.close());
+      const clearing = db.transaction("states", "readwrite");
+      clearing.objectStore("states").clear();
+      clearing.oncomplete = clearing.onerror = () => resolve(db.close());
+    };
+  });
+}
+
 async function forgetSessions() {
   const cache = await caches.open(CACHE);
   const kept = await cache.keys();
   await Promise.all(kept.filter((r) => new URL(r.url).pathname.startsWith("/session/")).map((r) => cache.delete(r)));
+  await forgetKeptStates();
 }
 
 self.addEventListener("fetch", (event) => {

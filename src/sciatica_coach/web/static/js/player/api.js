@@ -12,12 +12,15 @@ export class ApiError extends Error {
 }
 
 export class SessionApi {
-  /** `onNetwork(offline)` is called when the server stops answering (true) and once every save is in (false). */
-  constructor(sessionId, onNetwork) {
+  /** `onNetwork(offline)` is called when the server stops answering (true) and once every save is in (false);
+   * `onAnswer(state)` with the server's answer to every save (those an earlier page made too). */
+  constructor(sessionId, onNetwork, onAnswer) {
     this.base = `/api/sessions/${encodeURIComponent(sessionId)}`;
     this.outbox = new Outbox(sessionId);
     this.onNetwork = onNetwork || (() => {});
+    this.onAnswer = onAnswer || (() => {});
     this.offline = false;
+    this.wentOffline = []; // resolved the moment the server is found not answering
     this.pending = 0; // POSTs sent or waiting, not yet answered
     this.wake = null; // cuts a retry's wait short when the browser says the network is back
     window.addEventListener("online", () => this.wake && this.wake());
@@ -36,7 +39,8 @@ export class SessionApi {
     this.pending += 1;
     try {
       for (const row of rows) {
-        await this.request(`/${row.action}`, row.body).catch(() => undefined); // refused: it never will be
+        const answer = await this.request(`/${row.action}`, row.body).catch(() => null); // refused: it never will be
+        if (answer) this.onAnswer(answer);
         await this.outbox.remove(row.seq);
       }
     } finally {
@@ -63,6 +67,7 @@ export class SessionApi {
           this.offline = true;
           this.onNetwork(true);
         }
+        this.wentOffline.splice(0).forEach((resolve) => resolve(null));
         await new Promise((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, Math.min(5000, 300 * 2 ** attempt));
@@ -80,6 +85,17 @@ export class SessionApi {
     return this.queue.then(() => this.request(""));
   }
 
+  /** Resolves with null once the server is found not answering (at once when it is already). */
+  whenOffline() {
+    if (this.offline) return Promise.resolve(null);
+    return new Promise((resolve) => this.wentOffline.push(resolve));
+  }
+
+  /** The session as the server has it, or null as soon as the server is found not answering. */
+  quickState() {
+    return Promise.race([this.state(), this.whenOffline()]);
+  }
+
   /** Keep a POST on this device and send it after every earlier one; resolves with the server's answer. */
   post(action, body = {}) {
     this.pending += 1;
@@ -87,7 +103,9 @@ export class SessionApi {
     const result = this.queue.then(async () => {
       const seq = await kept;
       try {
-        return await this.request(`/${action}`, body);
+        const answer = await this.request(`/${action}`, body);
+        this.onAnswer(answer);
+        return answer;
       } finally {
         await this.outbox.remove(seq).catch(() => undefined); // answered (or refused for good): not sent again
       }

@@ -127,6 +127,8 @@ export class PlayerView {
     lines($("step-down-program"), advice.program);
     $("step-down-worsening").textContent = advice.worsening;
     $("step-down-continue").hidden = advice.ends_session;
+    $("step-down-calls").hidden = !advice.ends_session;
+    $("next-cue").parentElement.hidden = advice.ends_session; // nothing comes next
     $("step-down").hidden = false;
   }
 }
