@@ -83,7 +83,7 @@ def test_both_schemes_at_both_sizes(browser: Browser, live_server: LiveServer, c
                     page.screenshot(path=str(folder / f"player-check-{scheme}-{size}.png"))
                     answer_check(page, back=1, leg=1)
                 page.wait_for_function(
-                    "() => !document.getElementById('player').dataset.kind.startsWith('check')"
+                    "() => !(document.getElementById('player').dataset.kind || 'check').startsWith('check')"
                     " && !document.getElementById('timed').hidden"
                 )
                 track, fill = style(page, ".ring-track", "stroke"), style(page, ".ring-fill", "stroke")
