@@ -79,11 +79,12 @@ def test_both_schemes_at_both_sizes(browser: Browser, live_server: LiveServer, c
                     player = page.url
                 page.goto(player)
                 page.locator("#player").wait_for()
+                page.wait_for_function("() => Boolean(document.getElementById('player').dataset.kind)")
                 if (page.locator("#player").get_attribute("data-kind") or "").startswith("check"):
                     page.screenshot(path=str(folder / f"player-check-{scheme}-{size}.png"))
                     answer_check(page, back=1, leg=1)
                 page.wait_for_function(
-                    "() => !(document.getElementById('player').dataset.kind || 'check').startsWith('check')"
+                    "() => !document.getElementById('player').dataset.kind.startsWith('check')"
                     " && !document.getElementById('timed').hidden"
                 )
                 track, fill = style(page, ".ring-track", "stroke"), style(page, ".ring-fill", "stroke")
