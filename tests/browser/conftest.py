@@ -159,11 +159,15 @@ def watch_csp(page: Page) -> list[str]:
     return violations
 
 
+PHONE = (390, 844)
+DESKTOP = (1280, 800)
+
+
 @contextmanager
-def phone_page(browser: Browser, timeout_ms: float = 15_000) -> Iterator[Page]:
-    """A page in a fresh phone-sized context of `browser`; the context is closed afterwards, even on failure, and
-    the test fails if the page broke its Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+def phone_page(browser: Browser, timeout_ms: float = 15_000, size: tuple[int, int] = PHONE) -> Iterator[Page]:
+    """A page in a fresh context of `browser`, phone-sized unless `size` says otherwise; the context is closed
+    afterwards, even on failure, and the test fails if the page broke its Content-Security-Policy."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     try:
         context.set_default_timeout(timeout_ms)
         page = context.new_page()
@@ -192,4 +196,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context and page, phone-sized; fails the test if the page broke its security policy."""
     with phone_page(browser) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def desktop_page(browser: Browser) -> Iterator[Page]:
+    """As `page`, in a 1280x800 desktop window."""
+    with phone_page(browser, size=DESKTOP) as fresh:
         yield fresh

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser.conftest import LiveServer, start_server
+from browser.conftest import DESKTOP, PHONE, LiveServer, start_server
 from browser.pages import PERSONAL_PAGES
 from helpers import CLINIC_SECRET, PASSWORD, PROJECT_ROOT, fresh_database
 from sciatica_coach.domain.alerts import Raised
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 

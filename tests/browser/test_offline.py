@@ -17,7 +17,8 @@ from sciatica_coach.storage.db import transaction
 from sciatica_coach.storage.safety import record_screening
 
 from .conftest import LiveServer
-from .player_steps import answer_check, start_session
+from .player_steps import UNDO_WAIT, answer_check, start_session
+from .test_axe import violations
 
 pytestmark = pytest.mark.browser
 
@@ -290,3 +291,70 @@ def test_a_lock_raised_while_offline_wins_over_what_the_player_did_once_the_save
     expect(page.locator("#status")).to_contain_text("Find out what to do")
     for control in ("#pause", "#skip", "#stop"):
         expect(page.locator(control)).to_be_disabled()
+
+
+@pytest.mark.parametrize("live_server", [60.0], indirect=True)
+def test_skip_and_stop_offline_on_a_desktop_are_kept_sent_once_and_pass_axe_in_each_offline_state(
+    desktop_page: Page, live_server: LiveServer, cleared: int
+) -> None:
+    page = desktop_page
+    sent = _sent_posts(page)
+    page.goto(live_server.url + "/")
+    _controlled(page)
+    session_id = start_session(page, live_server.url)
+    api = f"{live_server.url}/api/sessions/{session_id}"
+    player = page.locator("#player")
+    problems: list[str] = []
+    answer_check(page, back=2, leg=2)
+    page.context.set_offline(True)
+    expect(page.locator("#save-state")).to_have_text(OFFLINE_WORDS, timeout=10_000)
+    problems += [f"offline, running: {line}" for line in violations(page)]
+
+    # Skip, offline: asked once, a few seconds to undo, then kept on the device; the check closing the nerve glide
+    # (which opens the press-up) comes next.
+    page.locator("#skip").click()
+    expect(page.locator("#confirm")).to_be_visible()
+    problems += [f"offline, asking to skip: {line}" for line in violations(page)]
+    page.locator("#confirm").get_by_role("button", name="Yes, skip").click()
+    expect(page.locator("#undo")).to_be_visible()
+    problems += [f"offline, skip to undo: {line}" for line in violations(page)]
+    expect(player).to_have_attribute("data-kind", "check-between", timeout=UNDO_WAIT)
+    assert [action for action, _ in page.evaluate(WAITING_SAVES)][-1] == "skip"
+    answer_check(page, back=2, leg=3)
+    expect(page.locator("#exercise-name")).to_contain_text("press-up")
+    expect(player).to_have_attribute("data-state", "running")
+
+    # Stop: this hurts, offline: the answers asked, a few seconds to undo, then the session ends here.
+    page.get_by_role("button", name="Stop: this hurts").click()
+    stop = page.locator("#stop-form")
+    expect(stop).to_be_visible()
+    problems += [f"offline, stop form: {line}" for line in violations(page)]
+    stop.locator("label:has(input[name=back_pain][value='3'])").click()
+    stop.locator("label:has(input[name=leg_pain][value='5'])").click()
+    stop.locator("#stop-left-reach").select_option("thigh")
+    stop.locator("#stop-right-reach").select_option("none")
+    stop.get_by_role("button", name="Save and stop").click()
+    expect(page.locator("#undo")).to_contain_text("Stopping the session.")
+    expect(player).to_have_attribute("data-state", "stopped", timeout=UNDO_WAIT)
+    expect(page.locator("#ended-offline")).to_contain_text("will be sent when you are back online")
+    for control in ("#pause", "#skip", "#stop"):
+        expect(page.locator(control)).to_be_disabled()
+    problems += [f"offline, stopped: {line}" for line in violations(page)]
+    assert _json(api)["status"] == "in_progress"  # the server has heard nothing since the network went
+    assert [action for action, _ in page.evaluate(WAITING_SAVES)][-2:] == ["check", "stop"]
+
+    # Back online: sent in order, once each; the server's record says what the player did.
+    page.context.set_offline(False)
+    summary = page.locator("#summary")
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Session stopped because it hurt", timeout=20_000)
+    assert page.evaluate(WAITING_SAVES) == []
+    problems += [f"back online, summary: {line}" for line in violations(page)]
+    actions = [action for action, _ in sent]
+    assert actions.count("skip") == 1 and actions.count("stop") == 1 and actions[-1] == "stop", actions
+    state = _json(api)
+    assert state["status"] == "stopped"
+    glide, press_up = state["record"]["exercises"][:2]
+    assert glide["skipped"] is True and not glide["stopped_for_pain"]
+    assert press_up["stopped_for_pain"] is True
+    assert press_up["pain_after"] == {"back": 3, "leg": 5, "left_reach": "thigh", "right_reach": "none"}
+    assert not problems, "\n".join(problems)
