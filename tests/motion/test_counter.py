@@ -174,3 +174,84 @@ def test_a_head_that_sinks_a_little_while_held_does_not_shorten_the_hold() -> No
     (alone,) = held_seconds(values, [math.nan] * len(values))
     (hold,) = held_seconds(values, heads)
     assert hold == pytest.approx(alone, abs=0.05)  # up at the top at once: no later than the chest
+
+
+def sagging_hold_seconds(fps: float, phase: float, seed: int) -> float:
+    """A rep to 120 degrees held 1 s while sagging at 9 degrees a second, just over the still speed (`hold_speed`),
+    with a degree of jitter, sampled at `fps` from `phase` seconds, through the analyzer's smoother; the hold
+    reported."""
+    rng = random.Random(seed)
+    smoother = Smoother(0.12, 0.25)
+    counter = Counter(30, 60, Counting())
+
+    def signal(t: float) -> float:
+        if t < 1.0 or t > 3.6:
+            return 10.0
+        if t < 1.8:  # the rise
+            return 10.0 + 110.0 * (1 - math.cos(math.pi * (t - 1.0) / 0.8)) / 2
+        if t < 2.8:  # the hold, sagging
+            return 120.0 - 9.0 * (t - 1.8)
+        return 111.0 - 101.0 * (1 - math.cos(math.pi * (t - 2.8) / 0.8)) / 2  # the return
+
+    held = []
+    t = phase
+    while t < 5.0:
+        value = smoother.update(t, signal(t) + rng.uniform(-1.0, 1.0))
+        trace = counter.update(t, value, smoother.rate, True)
+        if trace is not None:
+            held.append(trace.hold_seconds)
+        t += 1.0 / fps
+    assert len(held) == 1
+    return held[0]
+
+
+def test_a_sagging_hold_reads_the_same_at_any_frame_rate() -> None:
+    # The rate hovers around the still speed all through the hold: where it last dipped under that speed is chance
+    # (frame times, jitter), where the sag turned into the return is not.
+    readings = [
+        sagging_hold_seconds(fps, phase, seed)
+        for fps in (30.0, 20.0, 12.0, 8.0)
+        for phase in (0.0, 0.02, 0.04)
+        for seed in range(3)
+    ]
+    assert max(readings) - min(readings) <= 0.3, readings
+    assert all(reading >= 0.6 for reading in readings), readings
+
+
+def overshoot_hold_seconds(fps: float, phase: float) -> float:
+    """A rep that overshoots to 130 degrees for a quarter of a second, settles 11 degrees lower (past `hold_drift`:
+    the counter sees the return begin) and is held there 0.75 s before the lowering, sampled at `fps` through the
+    analyzer's smoother."""
+    smoother = Smoother(0.12, 0.25)
+    counter = Counter(30, 60, Counting())
+
+    def signal(t: float) -> float:
+        if t < 1.0 or t > 3.8:
+            return 10.0
+        if t < 1.7:  # the rise, past the held position
+            return 10.0 + 120.0 * (1 - math.cos(math.pi * (t - 1.0) / 0.7)) / 2
+        if t < 1.95:
+            return 130.0
+        if t < 2.25:  # settling back
+            return 130.0 - 11.0 * (1 - math.cos(math.pi * (t - 1.95) / 0.3)) / 2
+        if t < 3.0:  # held
+            return 119.0
+        return 119.0 - 109.0 * (1 - math.cos(math.pi * (t - 3.0) / 0.8)) / 2
+
+    held = []
+    t = phase
+    while t < 5.0:
+        value = smoother.update(t, signal(t))
+        trace = counter.update(t, value, smoother.rate, True)
+        if trace is not None:
+            held.append(trace.hold_seconds)
+        t += 1.0 / fps
+    assert len(held) == 1
+    return held[0]
+
+
+def test_a_hold_just_under_an_overshoot_is_still_the_hold() -> None:
+    # The held position is 9 degrees under the smoothed overshoot: the still moments there are the hold, though the
+    # counter had taken the fall from the overshoot for the start of the return.
+    readings = [overshoot_hold_seconds(fps, phase) for fps in (30.0, 20.0, 10.0) for phase in (0.0, 0.03)]
+    assert all(0.7 <= reading <= 1.4 for reading in readings), readings

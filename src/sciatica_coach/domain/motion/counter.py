@@ -64,26 +64,39 @@ def refine_hold(trace: Trace, c: Counting, rate_window: float, head_lag: float =
     behind the body). A press-up whose chest is up while the head is still lifting has not reached its held
     position yet.
     """
-    if trace.hold_start is None or not trace.samples:
+    if not trace.samples:
         return
-    end = trace.hold_end if trace.hold_end is not None else trace.last_still
-    if end is None:
-        return
-    still = [v for t, v, r, _ in trace.samples if trace.hold_start <= t <= end and abs(r) < c.hold_speed]
+    reach = trace.top - c.hold_reach
+    since = trace.hold_start if trace.hold_start is not None else trace.samples[0][0]
+    still = [(t, v) for t, v, r, _ in trace.samples if t >= since and abs(r) < c.hold_speed and v >= reach]
     if not still:
         return
-    still.sort()
-    plateau = still[len(still) // 2]
+    last_still = still[-1][0]
+    values = sorted(v for _, v in still)
+    plateau = values[len(values) // 2]
     band = max(1.0, c.hold_band * (plateau - trace.floor))
-    for t, v, r, _ in trace.samples:
-        if t > end:
-            break
-        if abs(r) < c.hold_speed and v >= plateau - band:
-            trace.hold_start = max(trace.samples[0][0], t - rate_window * 0.5)
-            break
+    start = next(t for t, v, r, _ in trace.samples if abs(r) < c.hold_speed and v >= plateau - band)
+    trace.hold_start = start = max(trace.samples[0][0], start - rate_window * 0.5)
+    trace.hold_end = end = _left_band(trace, c, last_still, plateau - band)
     settled = _head_settled(trace, c, end)
     if settled is not None:
-        trace.hold_start = min(end, max(trace.hold_start, settled - head_lag))
+        trace.hold_start = min(end, max(start, settled - head_lag))
+
+
+def _left_band(trace: Trace, c: Counting, still_until: float, low: float) -> float:
+    """When the held position ended: the last moment after `still_until` (the last still one) at which the signal
+    was still within the plateau's band (over `low`) and moving slower than `release_speed`. The threshold to leave
+    a hold is looser than the one to enter it (hysteresis): a hold that ends in a slow sag, its rate hovering near
+    `hold_speed`, then ends where the position was given up, not where a noisy rate last dipped under the
+    threshold, so the camera's frame rate hardly moves it."""
+    last = still_until
+    for t, v, r, _ in trace.samples:
+        if t <= still_until:
+            continue
+        if v < low or abs(r) >= c.release_speed:
+            break
+        last = t
+    return last
 
 
 def _head_settled(trace: Trace, c: Counting, end: float) -> float | None:

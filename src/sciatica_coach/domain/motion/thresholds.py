@@ -59,6 +59,9 @@ class Counting:
     min_rest: float = 0.25  # seconds at rest before a new rep may start
     min_rep: float = 0.5  # a rep faster than this (start to end) is noise
     hold_speed: float = 8.0  # degrees per second under which a held position counts as still
+    hold_reach: float = 10.0  # still moments this close to a rep's best belong to its hold (a pause just past
+    # the hold_drift return, after an overshoot at the top)
+    release_speed: float = 16.0  # ... and once the signal moves faster than this (or leaves the band) it has ended
     min_hold: float = 0.5  # shorter pauses at the top are not reported as holds
     hold_drift: float = 8.0  # leaving the hold: the signal falls this far below the hold's best
     hold_band: float = 0.05  # a hold starts once the signal is within this share of the rise of the plateau
