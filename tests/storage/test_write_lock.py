@@ -13,6 +13,7 @@ import threading
 import time
 
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from sciatica_coach.domain.catalog import Catalog
 from sciatica_coach.domain.checkins import MorningCheck
@@ -86,3 +87,40 @@ def test_the_waiting_writer_sees_the_lock_and_screening_the_holder_recorded(
     assert seen["holder"] is True
     assert seen["locked"] is True, "a red flag recorded by the writer before is seen by the next one"
     assert before is not None and seen["screened"] is not None and seen["screened"] > before  # type: ignore[operator]
+
+
+def test_a_persons_writers_queue_in_turn_without_holding_a_connection_while_they_wait(
+    app: FastAPI, screened: int
+) -> None:
+    store: Store = app.state.store
+    waiting = 5
+    started = threading.Barrier(waiting + 1)
+    done: list[int] = []
+
+    def writer(n: int) -> None:
+        started.wait()
+        with store.write(screened) as db:
+            save_morning_checkin(db, screened, WORSE)
+            done.append(n)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(waiting)]
+    for thread in threads:
+        thread.start()
+    with store.write(screened) as db:
+        save_morning_checkin(db, screened, WORSE)
+        started.wait()
+        time.sleep(0.4)  # every writer has asked for its turn
+        held = store.engine.pool.checkedout()  # type: ignore[attr-defined]
+        assert done == []
+    for thread in threads:
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    assert sorted(done) == list(range(waiting))
+    if store.dialect == "postgresql":
+        # the waiters queue in this process, not on the row lock with a pooled connection each
+        assert held == 1, f"{held} connections taken while one writer held the person's lock"
+    else:
+        assert held <= waiting + 1  # SQLite: the connection is taken, the write lock (BEGIN IMMEDIATE) waited for
+    with store.read() as db:
+        count = db.scalar(text("select count(*) from checkins where patient_id = :p"), {"p": screened})
+    assert count == waiting + 1

@@ -3,13 +3,17 @@
 Every use case runs in exactly one `Store.write(patient_id)`. On SQLite the transaction begins with
 `BEGIN IMMEDIATE` (the database's single write lock is taken before anything is read, so a read-modify-write can
 never interleave with another writer); on PostgreSQL the patient's row is locked `FOR UPDATE` first, which
-serialises every writer for that person while other people's writes go on in parallel.
+serialises every writer for that person while other people's writes go on in parallel. Within this process the
+person's writers queue on a lock of their own first, before taking a connection: a writer waiting for the row lock
+would hold a pooled connection and keep a thread busy fighting for the GIL for nothing.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +30,16 @@ class Store:
         self.dialect = engine.dialect.name
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        self._queues: weakref.WeakValueDictionary[int, threading.Lock] = weakref.WeakValueDictionary()
+        self._queues_lock = threading.Lock()
+
+    def _queue(self, patient_id: int) -> threading.Lock:
+        """The in-process lock one person's writers take in turn (kept while anyone holds or waits for it)."""
+        with self._queues_lock:
+            lock = self._queues.get(patient_id)
+            if lock is None:
+                lock = self._queues[patient_id] = threading.Lock()
+            return lock
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -42,6 +56,14 @@ class Store:
 
         With `patient_id`, that person's writes are serialised (SQLite: the write lock; PostgreSQL: a row lock).
         """
+        with ExitStack() as queued:
+            if patient_id is not None and self.dialect != "sqlite":
+                queued.enter_context(self._queue(patient_id))  # this process's writers for the person, in turn
+            with self._write_transaction(patient_id) as db:
+                yield db
+
+    @contextmanager
+    def _write_transaction(self, patient_id: int | None) -> Iterator[Session]:
         with self._writes() as db, db.begin():
             db.connection()  # begins now: SQLite takes its write lock before the first read
             if patient_id is not None and self.dialect != "sqlite":
