@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,17 +56,12 @@ class Store:
 
         With `patient_id`, that person's writes are serialised (SQLite: the write lock; PostgreSQL: a row lock).
         """
-        with ExitStack() as queued:
-            if patient_id is not None and self.dialect != "sqlite":
-                queued.enter_context(self._queue(patient_id))  # this process's writers for the person, in turn
-            with self._write_transaction(patient_id) as db:
-                yield db
-
-    @contextmanager
-    def _write_transaction(self, patient_id: int | None) -> Iterator[Session]:
-        with self._writes() as db, db.begin():
+        row = patient_id if self.dialect != "sqlite" else None  # the person whose row lock this write takes
+        # This process's writers for the person go in turn, before any takes a connection.
+        queue = self._queue(row) if row is not None else nullcontext()
+        with queue, self._writes() as db, db.begin():
             db.connection()  # begins now: SQLite takes its write lock before the first read
-            if patient_id is not None and self.dialect != "sqlite":
+            if row is not None:
                 # The lock, then (in the same round trip, as a statement of its own) the facts most writes read next.
-                lock_patient(db, patient_id)
+                lock_patient(db, row)
             yield db
