@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -176,13 +177,29 @@ def test_a_head_that_sinks_a_little_while_held_does_not_shorten_the_hold() -> No
     assert hold == pytest.approx(alone, abs=0.05)  # up at the top at once: no later than the chest
 
 
-def sagging_hold_seconds(fps: float, phase: float, seed: int) -> float:
-    """A rep to 120 degrees held 1 s while sagging at 9 degrees a second, just over the still speed (`hold_speed`),
-    with a degree of jitter, sampled at `fps` from `phase` seconds, through the analyzer's smoother; the hold
-    reported."""
+def smoothed_hold_seconds(
+    signal: Callable[[float], float], fps: float, phase: float, jitter: float = 0.0, seed: int = 0
+) -> float:
+    """`signal` (degrees at a time) sampled at `fps` from `phase` seconds to 5 s, with up to `jitter` degrees of
+    noise (from `seed`), through the analyzer's smoother into a counter; the hold of its one rep."""
     rng = random.Random(seed)
     smoother = Smoother(0.12, 0.25)
     counter = Counter(30, 60, Counting())
+    held = []
+    t = phase
+    while t < 5.0:
+        value = smoother.update(t, signal(t) + rng.uniform(-jitter, jitter))
+        trace = counter.update(t, value, smoother.rate, True)
+        if trace is not None:
+            held.append(trace.hold_seconds)
+        t += 1.0 / fps
+    assert len(held) == 1
+    return held[0]
+
+
+def sagging_hold_seconds(fps: float, phase: float, seed: int) -> float:
+    """A rep to 120 degrees held 1 s while sagging at 9 degrees a second, just over the still speed (`hold_speed`),
+    with a degree of jitter (noise `seed`), sampled at `fps` from `phase` seconds; the hold reported."""
 
     def signal(t: float) -> float:
         if t < 1.0 or t > 3.6:
@@ -193,16 +210,7 @@ def sagging_hold_seconds(fps: float, phase: float, seed: int) -> float:
             return 120.0 - 9.0 * (t - 1.8)
         return 111.0 - 101.0 * (1 - math.cos(math.pi * (t - 2.8) / 0.8)) / 2  # the return
 
-    held = []
-    t = phase
-    while t < 5.0:
-        value = smoother.update(t, signal(t) + rng.uniform(-1.0, 1.0))
-        trace = counter.update(t, value, smoother.rate, True)
-        if trace is not None:
-            held.append(trace.hold_seconds)
-        t += 1.0 / fps
-    assert len(held) == 1
-    return held[0]
+    return smoothed_hold_seconds(signal, fps, phase, jitter=1.0, seed=seed)
 
 
 def test_a_sagging_hold_reads_the_same_at_any_frame_rate() -> None:
@@ -220,10 +228,8 @@ def test_a_sagging_hold_reads_the_same_at_any_frame_rate() -> None:
 
 def overshoot_hold_seconds(fps: float, phase: float) -> float:
     """A rep that overshoots to 130 degrees for a quarter of a second, settles 11 degrees lower (past `hold_drift`:
-    the counter sees the return begin) and is held there 0.75 s before the lowering, sampled at `fps` through the
-    analyzer's smoother."""
-    smoother = Smoother(0.12, 0.25)
-    counter = Counter(30, 60, Counting())
+    the counter sees the return begin) and is held there 0.75 s before the lowering, sampled at `fps` from `phase`
+    seconds; the hold reported."""
 
     def signal(t: float) -> float:
         if t < 1.0 or t > 3.8:
@@ -238,16 +244,7 @@ def overshoot_hold_seconds(fps: float, phase: float) -> float:
             return 119.0
         return 119.0 - 109.0 * (1 - math.cos(math.pi * (t - 3.0) / 0.8)) / 2
 
-    held = []
-    t = phase
-    while t < 5.0:
-        value = smoother.update(t, signal(t))
-        trace = counter.update(t, value, smoother.rate, True)
-        if trace is not None:
-            held.append(trace.hold_seconds)
-        t += 1.0 / fps
-    assert len(held) == 1
-    return held[0]
+    return smoothed_hold_seconds(signal, fps, phase)
 
 
 def test_a_hold_just_under_an_overshoot_is_still_the_hold() -> None:

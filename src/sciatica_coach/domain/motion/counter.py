@@ -56,13 +56,14 @@ def refine_hold(trace: Trace, c: Counting, rate_window: float, head_lag: float =
     """Settle the hold once the rep is over, from the samples at the top.
 
     The live hold starts at the first slow moment near the top, which can be the last slow part of a rise. Once the
-    whole top is known, the hold starts at the first slow moment within `hold_band` (a share of the rise) of the
-    plateau, the median of the slow samples; the rate is measured over the past `rate_window`, so a moment found
-    still was still half a window earlier. The head must have come up (or down) too: when the head line turned by
-    `head_turn` or more between the rep's start and the plateau, the hold starts no earlier than the moment it had
-    made `settle_share` of that turn toward its median while held (its smoothed angle lags `head_lag` seconds
-    behind the body). A press-up whose chest is up while the head is still lifting has not reached its held
-    position yet.
+    whole top is known, the slow moments within `hold_reach` of the rep's best are the hold's (also those the
+    counter already took for the return); the hold starts at the first slow moment within `hold_band` (a share of
+    the rise) of the plateau, the median of those, and ends as `_left_band` says; the rate is measured over the
+    past `rate_window`, so a moment found still was still half a window earlier. The head must have come up (or
+    down) too: when the head line turned by `head_turn` or more between the rep's start and the plateau, the hold
+    starts no earlier than the moment it had made `settle_share` of that turn toward its median while held (its
+    smoothed angle lags `head_lag` seconds behind the body). A press-up whose chest is up while the head is still
+    lifting has not reached its held position yet.
     """
     if not trace.samples:
         return
