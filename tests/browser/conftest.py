@@ -164,7 +164,7 @@ DESKTOP = (1280, 800)
 
 
 @contextmanager
-def phone_page(browser: Browser, timeout_ms: float = 15_000, size: tuple[int, int] = PHONE) -> Iterator[Page]:
+def fresh_page(browser: Browser, timeout_ms: float = 15_000, size: tuple[int, int] = PHONE) -> Iterator[Page]:
     """A page in a fresh context of `browser`, phone-sized unless `size` says otherwise; the context is closed
     afterwards, even on failure, and the test fails if the page broke its Content-Security-Policy."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
@@ -195,12 +195,12 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context and page, phone-sized; fails the test if the page broke its security policy."""
-    with phone_page(browser) as fresh:
+    with fresh_page(browser) as fresh:
         yield fresh
 
 
 @pytest.fixture
 def desktop_page(browser: Browser) -> Iterator[Page]:
     """As `page`, in a 1280x800 desktop window."""
-    with phone_page(browser, size=DESKTOP) as fresh:
+    with fresh_page(browser, size=DESKTOP) as fresh:
         yield fresh

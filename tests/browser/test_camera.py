@@ -26,7 +26,7 @@ from browser.camera_clip import (
     make_fake_camera,
     offline_result,
 )
-from browser.conftest import LiveServer, chromium, phone_page
+from browser.conftest import LiveServer, chromium, fresh_page
 from browser.player_steps import UNDO_WAIT, skip_to_next_exercise, start_session
 from helpers import clear_to_exercise, session_factory
 from sciatica_coach.domain.engine.record import SessionRecord
@@ -60,7 +60,7 @@ def camera_page(playwright: Playwright, fake_camera: FakeCamera) -> Iterator[Pag
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={fake_camera.path}",
     ]
-    with chromium(playwright, flags) as instance, phone_page(instance, timeout_ms=30_000) as page:
+    with chromium(playwright, flags) as instance, fresh_page(instance, timeout_ms=30_000) as page:
         yield page
 
 
@@ -211,7 +211,7 @@ def test_without_a_camera_a_clear_message_and_the_session_carries_on(page: Page,
 def test_camera_permission_refused_says_how_to_allow_it(playwright: Playwright, live_server: LiveServer) -> None:
     clear_to_exercise(live_server.database_url)
     flags = ["--use-fake-device-for-media-stream"]  # a camera, but no permission given
-    with chromium(playwright, flags) as instance, phone_page(instance, timeout_ms=30_000) as page:
+    with chromium(playwright, flags) as instance, fresh_page(instance, timeout_ms=30_000) as page:
         switch_camera_on_at_the_hinge(page, live_server.url)
         expect(page.locator("[data-camera-message]")).to_contain_text("permission was not given", timeout=90_000)
         expect(page.get_by_role("switch", name="Use camera")).not_to_be_checked()
