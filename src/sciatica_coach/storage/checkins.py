@@ -16,7 +16,7 @@ from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
 from sciatica_coach.storage.held import forget, held
 from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, as_utc, table_of, utcnow
-from sciatica_coach.storage.pipeline import send_later
+from sciatica_coach.storage.pipeline import HotStatement, send_later
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
 
@@ -133,7 +133,7 @@ _TODAYS_MORNING = (
     .order_by(_CHECKS.c.created_at.desc(), _CHECKS.c.id.desc())
     .limit(1)
 )
-_CORRECT_MORNING = (
+_CORRECT_MORNING = HotStatement(
     update(_CHECKS)
     .where(_CHECKS.c.id == bindparam("morning_id"))
     .values(

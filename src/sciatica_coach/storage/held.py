@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, func, literal_column, select, true
+from sqlalchemy import bindparam, exists, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from sciatica_coach.storage.models import (
@@ -33,6 +33,7 @@ from sciatica_coach.storage.models import (
     as_utc,
     table_of,
 )
+from sciatica_coach.storage.pipeline import HotStatement
 
 HELD = "sciatica_held"
 SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
@@ -78,6 +79,7 @@ _FACTS = select(
     *(_LAST_MORNING.c[name].label(f"morning_{name}") for name in MORNING_COLUMNS),
     _CHANGES_SINCE_MORNING.label("morning_changes"),
 ).select_from(_ONE_ROW.outerjoin(_LAST_MORNING, true()))
+_LOCK_HOT, _FACTS_HOT = HotStatement(_LOCK), HotStatement(_FACTS)
 _UNKNOWN: Any = object()  # a fact not held: ask the database
 
 
@@ -130,11 +132,12 @@ def lock_patient(db: Session, patient_id: int) -> None:
         conn.execute(_LOCK, params)
         row = tuple(conn.execute(_FACTS, params).one())
     else:
-        lock_sql, facts_sql, own = _compiled(conn)
+        lock, facts = _LOCK_HOT.form(conn.dialect, params), _FACTS_HOT.form(conn.dialect, params)
+        assert lock is not None and facts is not None  # plain statements: always compiled once
         with pipeline():
-            raw.cursor().execute(lock_sql, params)
+            raw.cursor().execute(lock.sql, lock.values(params))
             cursor = raw.cursor()
-            cursor.execute(facts_sql, {**own, **params})
+            cursor.execute(facts.sql, facts.values(params))
         row = cursor.fetchone()
     plan, screened, locked = row[:3]
     morning = dict(zip(MORNING_COLUMNS, row[3 : 3 + len(MORNING_COLUMNS)], strict=True))
@@ -148,17 +151,3 @@ def lock_patient(db: Session, patient_id: int) -> None:
         morning=morning if morning["id"] is not None else None,
         morning_changes=changes,  # none when there is no morning (the outer join gives NULL)
     )
-
-
-_COMPILED: dict[str, tuple[str, str, dict[str, Any]]] = {}
-
-
-def _compiled(conn: Connection) -> tuple[str, str, dict[str, Any]]:
-    """The two statements as the driver takes them, and the facts statement's own values (the kind, the limit),
-    compiled once per dialect."""
-    name = conn.dialect.name
-    if name not in _COMPILED:
-        facts = _FACTS.compile(dialect=conn.dialect)
-        own = {key: value for key, value in facts.params.items() if key != "patient_id"}
-        _COMPILED[name] = (str(_LOCK.compile(dialect=conn.dialect)), str(facts), own)
-    return _COMPILED[name]

@@ -16,7 +16,7 @@ import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Dialect, Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -26,22 +26,108 @@ _QUEUEING = "sciatica_queueing"  # set while `send_later` itself executes
 _CAN_PIPELINE = "sciatica_can_pipeline"  # whether the connection's libpq runs pipelines
 
 
-def send_later(db: Session, statement: Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+class HotStatement:
+    """A Core statement run on every check-in, which on PostgreSQL skips SQLAlchemy's per-execution work.
+
+    Compiled once for each set of parameter names, then handed to psycopg directly with the values SQLAlchemy's
+    own bind processing would give (JSON serialised, names escaped): on the hot write path that work costs more
+    than the statement itself. A statement that needs SQLAlchemy at execution time (Python-side column defaults
+    to fill in, expanding IN lists, positional parameters) is executed through SQLAlchemy as any other.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[str, tuple[str, ...]], _Form | None] = {}
+
+    def form(self, dialect: Dialect, keys: Sequence[str]) -> _Form | None:
+        """The statement compiled for these parameter names (None: it must go through SQLAlchemy)."""
+        key = (dialect.name, tuple(sorted(keys)))
+        if key not in self._forms:
+            compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(key[1]))
+            direct = not (
+                compiled.positional
+                or compiled.insert_prefetch
+                or compiled.update_prefetch
+                or compiled.literal_execute_params
+                or compiled.post_compile_params
+            )
+            self._forms[key] = _Form(compiled) if direct else None
+        return self._forms[key]
+
+
+class _Form:
+    """One compiled form of a `HotStatement`: its SQL and how a row of values becomes the driver's parameters."""
+
+    def __init__(self, compiled: Any) -> None:
+        self.sql: str = compiled.string
+        self._compiled = compiled
+        self._processors: Mapping[str, Any] = compiled._bind_processors
+        self._escaped: Mapping[str, str] = compiled.escaped_bind_names or {}
+
+    def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        params = self._compiled.construct_params(row, escape_names=False)
+        processors, escaped = self._processors, self._escaped
+        return {
+            escaped.get(key, key): processors[key](value) if key in processors else value
+            for key, value in params.items()
+        }
+
+
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def send_later(db: Session, statement: Executable | HotStatement, params: Params) -> None:
     """Execute a statement whose result is not needed; on PostgreSQL it waits for the next round trip."""
     conn = db.connection()
     raw: Any = conn.connection.driver_connection
     if not conn.info.get(_CAN_PIPELINE):  # set when the connection opened (`install`); never on SQLite
-        conn.execute(statement, params)
+        conn.execute(_statement(statement), params)
         return
     if _OPEN not in conn.info:
         pipe = raw.pipeline()
         pipe.__enter__()
         conn.info[_OPEN] = pipe
+    rows = [params] if isinstance(params, Mapping) else list(params)
+    form = statement.form(conn.dialect, list(rows[0])) if isinstance(statement, HotStatement) and rows else None
+    if form is not None:
+        values = [form.values(row) for row in rows]
+        cursor = raw.cursor()
+        if len(values) == 1:
+            cursor.execute(form.sql, values[0])
+        else:
+            cursor.executemany(form.sql, values)
+        return
     conn.info[_QUEUEING] = True
     try:
-        conn.execute(statement, params)
+        conn.execute(_statement(statement), params)
     finally:
         conn.info[_QUEUEING] = False
+
+
+def fetch(db: Session, statement: HotStatement, params: Mapping[str, Any]) -> list[Any]:
+    """The rows of a read on the hot path, as named tuples (columns by label). On PostgreSQL it goes behind any
+    queued writes, in the same round trip, so it sees them."""
+    conn = db.connection()
+    form = statement.form(conn.dialect, list(params)) if conn.dialect.driver == "psycopg" else None
+    if form is None:
+        return list(conn.execute(statement.statement, params))
+    import psycopg.rows
+
+    raw: Any = conn.connection.driver_connection
+    cursor = raw.cursor(row_factory=psycopg.rows.namedtuple_row)
+    if _OPEN in conn.info:
+        cursor.execute(form.sql, form.values(params))
+        _send(conn)  # the queued writes, then this read: one round trip
+    else:
+        try:
+            cursor.execute(form.sql, form.values(params))
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, exc, "(a read on the write path)") from None
+    return list(cursor.fetchall())
+
+
+def _statement(statement: Executable | HotStatement) -> Executable:
+    return statement.statement if isinstance(statement, HotStatement) else statement
 
 
 def install(engine: Engine) -> None:
@@ -98,9 +184,12 @@ def _send(conn: Connection, *, commit: bool = False) -> None:
     except conn.dialect.loaded_dbapi.Error as exc:
         with contextlib.suppress(Exception):
             pipe.__exit__(None, None, None)  # leave pipeline mode so the connection can roll back
-        from sciatica_coach.storage.db import without_detail
+        raise _wrapped(conn, exc, "(statements sent together)") from None
 
-        exc.args = (without_detail(str(exc.args[0])) if exc.args else "", *exc.args[1:])
-        raise DBAPIError.instance(
-            "(statements sent together)", None, exc, conn.dialect.loaded_dbapi.Error, hide_parameters=True
-        ) from None
+
+def _wrapped(conn: Connection, exc: Exception, what: str) -> DBAPIError:
+    """A driver error as SQLAlchemy would raise it (rolled back like any other), without its DETAIL lines."""
+    from sciatica_coach.storage.db import without_detail
+
+    exc.args = (without_detail(str(exc.args[0])) if exc.args else "", *exc.args[1:])
+    return DBAPIError.instance(what, None, exc, conn.dialect.loaded_dbapi.Error, hide_parameters=True)

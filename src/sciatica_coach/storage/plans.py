@@ -18,6 +18,7 @@ from sqlalchemy import (
     delete,
     insert,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -57,7 +58,7 @@ from sciatica_coach.storage.models import (
     table_of,
     utcnow,
 )
-from sciatica_coach.storage.pipeline import send_later
+from sciatica_coach.storage.pipeline import HotStatement, fetch, send_later
 
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
@@ -96,7 +97,7 @@ class Cursor:
 
 _STATE = table_of(PlanState)
 _LOAD_STATE = select(_STATE.c.plan).where(_STATE.c.patient_id == bindparam("patient_id"))
-_UPDATE_STATE = (
+_UPDATE_STATE = HotStatement(
     update(_STATE)
     .where(_STATE.c.patient_id == bindparam("for_patient"))
     .values(plan=bindparam("new_plan"), updated_at=bindparam("at"))
@@ -157,52 +158,55 @@ def current_prescription(db: Session, patient_id: int, library: Library) -> Pres
 
 _CHECKS = table_of(CheckIn)
 _SESSIONS = table_of(ExerciseSession)
+_EVENT_KINDS = ("post-exercise", "morning", "sbi")  # the check-ins the rules read (in the SQL as literals)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning" for a cursor that has read nothing yet
 # Every unread event in one statement (one round trip inside the patient's lock): the quick checks after exercises
 # the morning check-ins and the SBIs, then the sessions stopped for pain, in the same columns (`record` only for stops).
-_UNREAD = union_all(
-    select(
-        literal("checkin").label("source"),
-        _CHECKS.c.id.label("check_id"),
-        _CHECKS.c.session_id,
-        _CHECKS.c.created_at.label("at"),
-        _CHECKS.c.kind,
-        _CHECKS.c.exercise_id,
-        _CHECKS.c.back_pain,
-        _CHECKS.c.leg_pain,
-        _CHECKS.c.left_reach,
-        _CHECKS.c.right_reach,
-        _CHECKS.c.numbness,
-        _CHECKS.c.weakness,
-        _CHECKS.c.score,
-        _CHECKS.c.answers,
-        cast(null(), JSON).label("record"),
-    ).where(
-        _CHECKS.c.patient_id == bindparam("patient_id"),
-        _CHECKS.c.kind.in_(("post-exercise", "morning", "sbi")),
-        _CHECKS.c.created_at >= bindparam("since"),
-    ),
-    select(
-        literal("stop"),
-        cast(null(), Integer),
-        _SESSIONS.c.id,
-        _SESSIONS.c.finished_at,
-        cast(null(), String),
-        cast(null(), String),
-        cast(null(), Integer),
-        cast(null(), Integer),
-        cast(null(), String),
-        cast(null(), String),
-        cast(null(), Boolean),
-        cast(null(), Boolean),
-        cast(null(), Integer),
-        cast(null(), JSON),
-        _SESSIONS.c.record,
-    ).where(
-        _SESSIONS.c.patient_id == bindparam("patient_id"),
-        _SESSIONS.c.status == "stopped",
-        _SESSIONS.c.finished_at >= bindparam("since"),
-    ),
+_UNREAD = HotStatement(
+    union_all(
+        select(
+            literal("checkin").label("source"),
+            _CHECKS.c.id.label("check_id"),
+            _CHECKS.c.session_id,
+            _CHECKS.c.created_at.label("at"),
+            _CHECKS.c.kind,
+            _CHECKS.c.exercise_id,
+            _CHECKS.c.back_pain,
+            _CHECKS.c.leg_pain,
+            _CHECKS.c.left_reach,
+            _CHECKS.c.right_reach,
+            _CHECKS.c.numbness,
+            _CHECKS.c.weakness,
+            _CHECKS.c.score,
+            _CHECKS.c.answers,
+            cast(null(), JSON).label("record"),
+        ).where(
+            _CHECKS.c.patient_id == bindparam("patient_id"),
+            _CHECKS.c.kind.in_([literal_column(f"'{kind}'") for kind in _EVENT_KINDS]),
+            _CHECKS.c.created_at >= bindparam("since"),
+        ),
+        select(
+            literal("stop"),
+            cast(null(), Integer),
+            _SESSIONS.c.id,
+            _SESSIONS.c.finished_at,
+            cast(null(), String),
+            cast(null(), String),
+            cast(null(), Integer),
+            cast(null(), Integer),
+            cast(null(), String),
+            cast(null(), String),
+            cast(null(), Boolean),
+            cast(null(), Boolean),
+            cast(null(), Integer),
+            cast(null(), JSON),
+            _SESSIONS.c.record,
+        ).where(
+            _SESSIONS.c.patient_id == bindparam("patient_id"),
+            _SESSIONS.c.status == "stopped",
+            _SESSIONS.c.finished_at >= bindparam("since"),
+        ),
+    )
 )
 _CHECK_BEFORE = (
     select(_CHECKS.c.back_pain, _CHECKS.c.leg_pain, _CHECKS.c.left_reach, _CHECKS.c.right_reach)
@@ -227,7 +231,7 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
     conn = db.connection()
     params = {"patient_id": patient_id, "since": cursor.at or _EPOCH}
     found: list[tuple[datetime, str, Event]] = []
-    for row in conn.execute(_UNREAD, params):
+    for row in fetch(db, _UNREAD, params):
         at = as_utc(row.at)
         if row.source == "stop":
             key = f"stop:{row.session_id}"
@@ -333,8 +337,8 @@ def respond_to_offer(
 _CHANGES = table_of(PlanChange)
 _AUDIT = table_of(AuditEntry)
 # inline: no RETURNING of the new ids (nothing reads them), so they can wait in the pipeline (storage/pipeline.py)
-_INSERT_CHANGES = insert(_CHANGES).inline()
-_INSERT_AUDIT = insert(_AUDIT).inline()
+_INSERT_CHANGES = HotStatement(insert(_CHANGES).inline())
+_INSERT_AUDIT = HotStatement(insert(_AUDIT).inline())
 
 
 def save_plan(

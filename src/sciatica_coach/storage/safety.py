@@ -16,7 +16,7 @@ from sciatica_coach.domain.engine.prescription import Prescription
 from sciatica_coach.domain.screening import FormName, RedFlags, ScreeningResult, check_form, evaluate, load_red_flags
 from sciatica_coach.storage.held import LAST_SCREENED, LOCK_OPEN, SCREENING_FORMS, forget, held, keep
 from sciatica_coach.storage.models import AuditEntry, SafetyLock, Screening, as_utc, table_of, utcnow
-from sciatica_coach.storage.pipeline import send_later
+from sciatica_coach.storage.pipeline import HotStatement, send_later
 
 FIRST_SCREENING_REASON = "Answer a few safety questions before your first session"
 AFTER_ASSESSMENT_REASON = "Answer the safety questions again before your next session"
@@ -45,7 +45,8 @@ class Gate:
 
 
 _INSERT_SCREENING = insert(table_of(Screening))
-_SEND_SCREENING = _INSERT_SCREENING.inline()  # without RETURNING its id: a screening with no lock waits to be sent
+# Without RETURNING its id: a screening with no lock waits to be sent.
+_SEND_SCREENING = HotStatement(_INSERT_SCREENING.inline())
 
 
 def record_screening(
