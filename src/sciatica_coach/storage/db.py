@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.storage import pipeline
@@ -205,17 +205,48 @@ def make_engine(database_url: str) -> Engine:
             }
         engine = create_engine(
             database_url,
-            pool_pre_ping=True,
+            pool_pre_ping=False,  # `_ping_on_checkout` instead: it can be skipped where the caller checks itself
             pool_size=POOL_SIZE,
             max_overflow=MAX_OVERFLOW,
             pool_timeout=POOL_TIMEOUT_S,
             connect_args=connect_args,
             hide_parameters=True,
         )
+        event.listen(engine, "checkout", _ping_on_checkout)
     event.listen(engine, "handle_error", _drop_error_details)
     if engine.dialect.driver == "psycopg":
         pipeline.install(engine)
     return engine
+
+
+_UNPINGED: ContextVar[bool] = ContextVar("sciatica_unpinged", default=False)
+
+
+@contextmanager
+def unpinged() -> Iterator[None]:
+    """Within: a connection taken from a database server's pool is not pinged first. For a caller whose first
+    statement finds out anyway and who then starts again on a new connection (`Store.write`): the ping is a round
+    trip of its own, and on the hot write path it would be taken while the person's writers queue."""
+    token = _UNPINGED.set(True)
+    try:
+        yield
+    finally:
+        _UNPINGED.reset(token)
+
+
+def _ping_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pessimistic disconnect handling (what `pool_pre_ping` does): a connection the server dropped (a restart, an
+    idle timeout) is replaced before anyone uses it; the pool reconnects when this raises `DisconnectionError`."""
+    if _UNPINGED.get():
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as exc:  # whatever the driver raises for a dead socket
+        raise DisconnectionError(without_detail(str(exc))) from None
 
 
 def _begin_without_waiting(connection: Any) -> None:

@@ -33,7 +33,7 @@ from sciatica_coach.storage.models import (
     as_utc,
     table_of,
 )
-from sciatica_coach.storage.pipeline import HotStatement
+from sciatica_coach.storage.pipeline import HotStatement, driver_error
 
 HELD = "sciatica_held"
 SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
@@ -134,11 +134,14 @@ def lock_patient(db: Session, patient_id: int) -> None:
     else:
         lock, facts = _LOCK_HOT.form(conn.dialect, params), _FACTS_HOT.form(conn.dialect, params)
         assert lock is not None and facts is not None  # plain statements: always compiled once
-        with pipeline():
-            raw.cursor().execute(lock.sql, lock.values(params))
-            cursor = raw.cursor()
-            cursor.execute(facts.sql, facts.values(params))
-        row = cursor.fetchone()
+        try:
+            with pipeline():
+                raw.cursor().execute(lock.sql, lock.values(params))
+                cursor = raw.cursor()
+                cursor.execute(facts.sql, facts.values(params))
+            row = cursor.fetchone()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, "(the patient's lock)") from None
     plan, screened, locked = row[:3]
     morning = dict(zip(MORNING_COLUMNS, row[3 : 3 + len(MORNING_COLUMNS)], strict=True))
     changes = tuple((int(change_id), after) for change_id, after in row[-1] or ())

@@ -13,8 +13,8 @@ inserts that return ids) runs as before.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Engine, event
 from sqlalchemy.exc import DBAPIError
@@ -39,11 +39,11 @@ class HotStatement:
         self.statement = statement
         self._forms: dict[tuple[str, tuple[str, ...]], _Form | None] = {}
 
-    def form(self, dialect: Dialect, keys: Sequence[str]) -> _Form | None:
+    def form(self, dialect: Dialect, keys: Iterable[str]) -> _Form | None:
         """The statement compiled for these parameter names (None: it must go through SQLAlchemy)."""
         key = (dialect.name, tuple(sorted(keys)))
         if key not in self._forms:
-            compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(key[1]))
+            compiled: Any = cast(Any, self.statement).compile(dialect=dialect, column_keys=list(key[1]))
             direct = not (
                 compiled.positional
                 or compiled.insert_prefetch
@@ -122,7 +122,7 @@ def fetch(db: Session, statement: HotStatement, params: Mapping[str, Any]) -> li
         try:
             cursor.execute(form.sql, form.values(params))
         except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(conn, exc, "(a read on the write path)") from None
+            raise driver_error(conn, exc, "(a read on the write path)") from None
     return list(cursor.fetchall())
 
 
@@ -164,6 +164,8 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _rollback(conn: Connection) -> None:
+        if conn.invalidated:
+            return  # the server dropped the connection: its pipeline went with it
         pipe = conn.info.pop(_OPEN, None)
         if pipe is not None:
             # The transaction is being rolled back: its queued writes go with it, and so do their errors.
@@ -184,12 +186,18 @@ def _send(conn: Connection, *, commit: bool = False) -> None:
     except conn.dialect.loaded_dbapi.Error as exc:
         with contextlib.suppress(Exception):
             pipe.__exit__(None, None, None)  # leave pipeline mode so the connection can roll back
-        raise _wrapped(conn, exc, "(statements sent together)") from None
+        raise driver_error(conn, exc, "(statements sent together)") from None
 
 
-def _wrapped(conn: Connection, exc: Exception, what: str) -> DBAPIError:
-    """A driver error as SQLAlchemy would raise it (rolled back like any other), without its DETAIL lines."""
+def driver_error(conn: Connection, exc: Exception, what: str) -> DBAPIError:
+    """A driver error from a statement sent past SQLAlchemy, as SQLAlchemy would raise it (rolled back like any
+    other), without its DETAIL lines; a connection the server dropped is invalidated, as SQLAlchemy does."""
     from sciatica_coach.storage.db import without_detail
 
+    dropped = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, None)  # type: ignore[arg-type]
+    if dropped:
+        conn.invalidate(exc)
     exc.args = (without_detail(str(exc.args[0])) if exc.args else "", *exc.args[1:])
-    return DBAPIError.instance(what, None, exc, conn.dialect.loaded_dbapi.Error, hide_parameters=True)
+    error = conn.dialect.loaded_dbapi.Error
+    wrapped = DBAPIError.instance(what, None, exc, error, hide_parameters=True, connection_invalidated=dropped)
+    return cast(DBAPIError, wrapped)  # a driver error always gives a DBAPIError

@@ -13,12 +13,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sciatica_coach.storage.db import WRITE_OPTION
+from sciatica_coach.storage.db import WRITE_OPTION, unpinged
 from sciatica_coach.storage.held import lock_patient
 
 
@@ -59,9 +60,34 @@ class Store:
         row = patient_id if self.dialect != "sqlite" else None  # the person whose row lock this write takes
         # This process's writers for the person go in turn, before any takes a connection.
         queue = self._queue(row) if row is not None else nullcontext()
-        with queue, self._writes() as db, db.begin():
-            db.connection()  # begins now: SQLite takes its write lock before the first read
-            if row is not None:
-                # The lock, then (in the same round trip, as a statement of its own) the facts most writes read next.
-                lock_patient(db, row)
-            yield db
+        with queue, ExitStack() as stack:
+            yield self._begin(stack, row)
+
+    def _begin(self, stack: ExitStack, row: int | None) -> Session:
+        """A write session in a transaction, entered on `stack`; with `row`, that person's row locked.
+
+        Taking the lock is the first statement, so it also tells whether the pooled connection is still alive:
+        it is not pinged first, and a lock that finds the connection dropped (the server restarted) is asked for
+        again, once, on a pinged one. Nothing was done before it, so nothing is done twice."""
+        for attempt in (1, 2):
+            turn = ExitStack()
+            with unpinged() if row is not None and attempt == 1 else nullcontext():
+                db = turn.enter_context(self._writes())
+                turn.enter_context(db.begin())
+                try:
+                    db.connection()  # begins now: SQLite takes its write lock before the first read
+                    if row is not None:
+                        # The lock, then (in the same round trip, as a statement of its own) the facts most writes
+                        # read next.
+                        lock_patient(db, row)
+                except DBAPIError as exc:
+                    turn.__exit__(type(exc), exc, exc.__traceback__)  # rolled back, the session closed
+                    if exc.connection_invalidated and attempt == 1 and row is not None:
+                        continue
+                    raise
+                except BaseException as exc:
+                    turn.__exit__(type(exc), exc, exc.__traceback__)
+                    raise
+            stack.enter_context(turn)
+            return db
+        raise AssertionError("unreachable: the second attempt returns or raises")
