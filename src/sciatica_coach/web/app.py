@@ -89,7 +89,9 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> FastAPI:
     # Clinic mode: every patient route needs a signed-in patient (anonymous users are sent to sign in); the camera
     # socket checks the cookie itself.
     patient_only = [require_patient] if settings.clinic else []
-    for module in (pages, sessions, history, safety, checkins, progress, exports, reminders):
+    # Routes are matched in the order included, each router in turn: the two that take the writes made during a
+    # session and every morning (the player's saves, the check-ins) go first, so their requests match at once.
+    for module in (sessions, checkins, pages, history, safety, progress, exports, reminders):
         app.include_router(module.router, dependencies=patient_only)
     app.include_router(camera.router)
     # The manifest, the service worker and the offline page: nothing personal, so no sign-in (an installed app opens
