@@ -118,7 +118,8 @@ def morning_checkin(
             rewind(db, patient_id, today.state_before, today.at, "morning-corrected")
         elif today is not None:
             today = None  # saved before corrections kept the rules' state: counted as another check-in
-        state_before = held_state_json(db, patient_id, catalog.library)
+        # The state a first check-in of the day keeps, for a correction later that day to replay from.
+        state_before = held_state_json(db, patient_id, catalog.library) if today is None and check is not None else None
         # The last morning the rules read is the previous morning check-in (every one is read when saved).
         held_plan = plan_for_update(db, patient_id, catalog.library)
         before, nerve_before = held_plan.last_morning, held_plan.nerve_signs
