@@ -86,6 +86,7 @@ bench: install
 	$(BIN)/python bench/motion_accuracy.py
 	$(BIN)/python bench/motion_speed.py
 	$(BIN)/python bench/write_path.py
+	$(BIN)/python bench/instructions.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
