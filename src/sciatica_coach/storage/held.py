@@ -91,12 +91,11 @@ _CHANGES_SINCE_MORNING = (
 _ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
 _FACTS = select(
     _PLAN.scalar_subquery().label("plan"),
-    LAST_SCREENED.scalar_subquery().label("screened"),
     LOCK_OPEN.label("locked"),
     *(_LAST_MORNING.c[name].label(f"morning_{name}") for name in MORNING_COLUMNS),
     _CHANGES_SINCE_MORNING.label("morning_changes"),
 ).select_from(_ONE_ROW.outerjoin(_LAST_MORNING, true()))
-_LOCK_HOT, _FACTS_HOT = HotStatement(_LOCK), HotStatement(_FACTS)
+_LOCK_HOT, _FACTS_HOT, _SCREENED_HOT = HotStatement(_LOCK), HotStatement(_FACTS), HotStatement(LAST_SCREENED)
 _UNKNOWN: Any = object()  # a fact not held: ask the database
 
 
@@ -148,19 +147,27 @@ def lock_patient(db: Session, patient_id: int) -> None:
     if pipeline is None:
         conn.execute(_LOCK, params)
         row = tuple(conn.execute(_FACTS, params).one())
+        screened = conn.execute(LAST_SCREENED, params).scalar()
     else:
-        lock, facts = _LOCK_HOT.form(conn.dialect, params), _FACTS_HOT.form(conn.dialect, params)
-        assert lock is not None and facts is not None  # plain statements: always compiled once
+        forms = (hot.form(conn.dialect, params) for hot in (_LOCK_HOT, _FACTS_HOT, _SCREENED_HOT))
+        lock, facts, last = forms
+        assert lock is not None and facts is not None and last is not None  # plain statements: compiled once
         try:
             with pipeline():
                 raw.cursor().execute(lock.sql, lock.values(params))
-                cursor = raw.cursor()
+                cursor, screenings = raw.cursor(), raw.cursor()
                 cursor.execute(facts.sql, facts.values(params))
+                # Planned afresh every time (never prepared): its best plan depends on how many screenings the
+                # person has, which grows every day, and a prepared statement's one generic plan, made while the
+                # table was small, would go on reading every row (a scan where the index takes one step).
+                screenings.execute(last.sql, last.values(params), prepare=False)
             row = cursor.fetchone()
+            found = screenings.fetchone()
         except conn.dialect.loaded_dbapi.Error as exc:
             raise driver_error(conn, exc, "(the patient's lock)") from None
-    plan, screened, locked = row[:3]
-    morning = dict(zip(MORNING_COLUMNS, row[3 : 3 + len(MORNING_COLUMNS)], strict=True))
+        screened = found[0] if found is not None else None
+    plan, locked = row[:2]
+    morning = dict(zip(MORNING_COLUMNS, row[2 : 2 + len(MORNING_COLUMNS)], strict=True))
     changes = tuple((int(change_id), after) for change_id, after in row[-1] or ())
     keep(
         db,
