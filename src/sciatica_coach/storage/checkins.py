@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.instruments.sbi import SbiScore
 from sciatica_coach.domain.symptoms import SymptomCheck
-from sciatica_coach.storage.held import forget, held
-from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, CheckIn, as_utc, table_of, utcnow
+from sciatica_coach.storage.held import MORNING_COLUMNS, forget, held
+from sciatica_coach.storage.models import MORNING_KIND, SBI_KIND, SYMPTOM_COLUMNS, CheckIn, as_utc, table_of, utcnow
 from sciatica_coach.storage.pipeline import HotStatement, send_later
 
 EXERCISE_CHECK_KINDS: dict[str, str] = {"before": "pre-exercise", "after": "post-exercise"}
@@ -113,17 +113,7 @@ class TodaysMorning:
 
 
 _TODAYS_MORNING = (
-    select(
-        _CHECKS.c.id,
-        _CHECKS.c.created_at,
-        _CHECKS.c.answers,
-        _CHECKS.c.back_pain,
-        _CHECKS.c.leg_pain,
-        _CHECKS.c.left_reach,
-        _CHECKS.c.right_reach,
-        _CHECKS.c.numbness,
-        _CHECKS.c.weakness,
-    )
+    select(*(_CHECKS.c[name] for name in MORNING_COLUMNS))
     .where(
         _CHECKS.c.patient_id == bindparam("patient_id"),
         _CHECKS.c.kind == MORNING_KIND,
@@ -136,12 +126,7 @@ _TODAYS_MORNING = (
 _CORRECT_MORNING = HotStatement(
     update(_CHECKS)
     .where(_CHECKS.c.id == bindparam("morning_id"))
-    .values(
-        {
-            column: bindparam(f"new_{column}")
-            for column in ("back_pain", "leg_pain", "left_reach", "right_reach", "numbness", "weakness", "answers")
-        }
-    )
+    .values({column: bindparam(f"new_{column}") for column in (*SYMPTOM_COLUMNS, "answers")})
 )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sciatica_coach.storage.models import (
     MORNING_KIND,
+    SYMPTOM_COLUMNS,
     CheckIn,
     Patient,
     PlanChange,
@@ -65,17 +66,7 @@ LOCK_OPEN = exists().where(
     table_of(SafetyLock).c.patient_id == bindparam("patient_id"), table_of(SafetyLock).c.cleared_at.is_(None)
 )
 _CHECKS, _CHANGES = table_of(CheckIn), table_of(PlanChange)
-MORNING_COLUMNS = (
-    "id",
-    "created_at",
-    "answers",
-    "back_pain",
-    "leg_pain",
-    "left_reach",
-    "right_reach",
-    "numbness",
-    "weakness",
-)
+MORNING_COLUMNS = ("id", "created_at", "answers", *SYMPTOM_COLUMNS)
 _LAST_MORNING = (
     select(*(_CHECKS.c[name] for name in MORNING_COLUMNS))
     .where(_CHECKS.c.patient_id == bindparam("patient_id"), _CHECKS.c.kind == MORNING_KIND)
@@ -149,8 +140,7 @@ def lock_patient(db: Session, patient_id: int) -> None:
         row = tuple(conn.execute(_FACTS, params).one())
         screened = conn.execute(LAST_SCREENED, params).scalar()
     else:
-        forms = (hot.form(conn.dialect, params) for hot in (_LOCK_HOT, _FACTS_HOT, _SCREENED_HOT))
-        lock, facts, last = forms
+        lock, facts, last = (hot.form(conn.dialect, params) for hot in (_LOCK_HOT, _FACTS_HOT, _SCREENED_HOT))
         assert lock is not None and facts is not None and last is not None  # plain statements: compiled once
         try:
             with pipeline():

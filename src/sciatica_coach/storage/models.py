@@ -86,6 +86,8 @@ class ExerciseSession(Base):
 
 MORNING_KIND = "morning"  # check-ins.kind of the morning check-in
 SBI_KIND = "sbi"  # and of the weekly Sciatica Bothersomeness Index
+# The columns of a check-in that hold its symptoms (pain, how far down each leg, the nerve signs).
+SYMPTOM_COLUMNS = ("back_pain", "leg_pain", "left_reach", "right_reach", "numbness", "weakness")
 
 
 class CheckIn(Base):

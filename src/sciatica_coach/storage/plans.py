@@ -49,6 +49,7 @@ from sciatica_coach.domain.engine.record import SessionRecord
 from sciatica_coach.storage.checkins import checkin_symptoms
 from sciatica_coach.storage.held import forget, held, keep
 from sciatica_coach.storage.models import (
+    SYMPTOM_COLUMNS,
     AuditEntry,
     CheckIn,
     ExerciseSession,
@@ -171,12 +172,7 @@ _UNREAD = HotStatement(
             _CHECKS.c.created_at.label("at"),
             _CHECKS.c.kind,
             _CHECKS.c.exercise_id,
-            _CHECKS.c.back_pain,
-            _CHECKS.c.leg_pain,
-            _CHECKS.c.left_reach,
-            _CHECKS.c.right_reach,
-            _CHECKS.c.numbness,
-            _CHECKS.c.weakness,
+            *(_CHECKS.c[name] for name in SYMPTOM_COLUMNS),
             _CHECKS.c.score,
             _CHECKS.c.answers,
             cast(null(), JSON).label("record"),

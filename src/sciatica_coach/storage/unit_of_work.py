@@ -80,13 +80,11 @@ class Store:
                         # The lock, then (in the same round trip, as a statement of its own) the facts most writes
                         # read next.
                         lock_patient(db, row)
-                except DBAPIError as exc:
-                    turn.__exit__(type(exc), exc, exc.__traceback__)  # rolled back, the session closed
-                    if exc.connection_invalidated and attempt == 1 and row is not None:
-                        continue
-                    raise
                 except BaseException as exc:
-                    turn.__exit__(type(exc), exc, exc.__traceback__)
+                    turn.__exit__(type(exc), exc, exc.__traceback__)  # rolled back, the session closed
+                    dropped = isinstance(exc, DBAPIError) and exc.connection_invalidated
+                    if dropped and attempt == 1 and row is not None:
+                        continue
                     raise
             stack.enter_context(turn)
             return db
