@@ -18,17 +18,13 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx2
 
-from serving import free_port
+from serving import subprocess_server
 from write_path import fresh_database, morning_body, postgres_missing, prepare_app_database
 
 HERE = Path(__file__).resolve().parent
@@ -38,33 +34,14 @@ WARM_UP = 10
 
 def collected(kind: str, backend: str, requests: int, workdir: Path) -> int:
     """Instructions callgrind counted in a server of `kind` that answered WARM_UP + `requests` check-ins."""
+    callgrind = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
     with fresh_database(backend, workdir) as url:
         if kind == "app":
             prepare_app_database(url)
-        port = free_port()
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            sys.executable,
-            str(HERE / "write_path.py"),
-            "--serve",
-            kind,
-            url,
-            str(port),
-        ]
-        env = {"PYTHONPATH": str(HERE.parent / "src"), **os.environ, "PYTHONHASHSEED": "0"}
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"{kind} server did not start") from None
-                    time.sleep(0.5)
+        server = subprocess_server(
+            str(HERE / "write_path.py"), kind, url, workdir, wrapper=callgrind, start_timeout=300, stop_timeout=300
+        )
+        with server as (port, _pid, log):
             body = morning_body()
             headers = {"content-type": "application/json"}
             with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=120, headers=headers) as client:
@@ -72,12 +49,7 @@ def collected(kind: str, backend: str, requests: int, workdir: Path) -> int:
                     answer = client.post(PATHS[kind], content=body)
                     if answer.status_code not in (200, 201):
                         raise RuntimeError(f"{kind}: {answer.status_code} {answer.text[:300]}")
-            server.send_signal(signal.SIGINT)
-            _, err = server.communicate(timeout=300)
-        finally:
-            if server.poll() is None:
-                server.kill()
-                server.wait()
+    err = log.read_text()  # valgrind's summary, written as the server stopped
     found = re.search(r"Collected : (\d+)", err)
     if found is None:
         raise RuntimeError(f"no count from callgrind:\n{err[-2000:]}")
@@ -95,6 +67,7 @@ def main() -> None:
     parser.add_argument("--few", type=int, default=20)
     parser.add_argument("--many", type=int, default=100)
     args = parser.parse_args()
+    os.environ["PYTHONHASHSEED"] = "0"  # the servers' dict and set orders, and so their counts, the same every run
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (apt-get install valgrind)")
     workdir = Path(tempfile.mkdtemp(prefix="sc-instructions-"))

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,21 +22,31 @@ def free_port() -> int:
 
 
 @contextmanager
-def subprocess_server(script: str, kind: str, database_url: str, workdir: Path) -> Iterator[tuple[int, int, Path]]:
-    """`python SCRIPT --serve KIND DATABASE_URL PORT` on a free port, up once it accepts connections; yields the
-    port, the process id and the log its errors go to. Stopped afterwards."""
+def subprocess_server(
+    script: str,
+    kind: str,
+    database_url: str,
+    workdir: Path,
+    *,
+    wrapper: Sequence[str] = (),
+    start_timeout: float = 60,
+    stop_timeout: float = 10,
+) -> Iterator[tuple[int, int, Path]]:
+    """`python SCRIPT --serve KIND DATABASE_URL PORT` on a free port (run by `wrapper`, such as valgrind, when
+    given), up once it accepts connections; yields the port, the process id and the log its errors go to. Stopped
+    afterwards (SIGTERM, uvicorn's graceful shutdown, then killed after `stop_timeout`)."""
     port = free_port()
     env = {"PYTHONPATH": str(ROOT / "src"), **os.environ}  # a PYTHONPATH given wins (to measure another tree)
     log = workdir / f"{kind}-{port}.log"
     with log.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, script, "--serve", kind, database_url, str(port)],
+            [*wrapper, sys.executable, script, "--serve", kind, database_url, str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -49,7 +59,7 @@ def subprocess_server(script: str, kind: str, database_url: str, workdir: Path) 
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=stop_timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
