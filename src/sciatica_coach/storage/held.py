@@ -34,7 +34,7 @@ from sciatica_coach.storage.models import (
     as_utc,
     table_of,
 )
-from sciatica_coach.storage.pipeline import HotStatement, driver_error
+from sciatica_coach.storage.pipeline import HotStatement, fetch_together
 
 HELD = "sciatica_held"
 SCREENING_FORMS = ("full", "short")  # the forms that count as a whole screening (a re-screen is due 24 h after)
@@ -129,33 +129,16 @@ def forget(db: Session, patient_id: int, *facts: str) -> None:
 def lock_patient(db: Session, patient_id: int) -> None:
     """Lock the patient's row for this transaction, then read and hold their facts (PostgreSQL).
 
-    With psycopg the two statements are sent together in pipeline mode; the facts statement is still a statement
-    of its own, run after the lock is granted."""
-    conn = db.connection()
+    The lock, the facts and the last screening go to the server together (one round trip with psycopg's pipeline
+    mode), each a statement of its own, run after the lock is granted. The last screening is planned afresh every
+    time (never prepared): its best plan depends on how many screenings the person has, which grows every day, and
+    a prepared statement's one generic plan, made while the table was small, would go on reading every row (a scan
+    where the index takes one step)."""
     params = {"patient_id": patient_id}
-    raw: Any = conn.connection.driver_connection
-    pipeline = getattr(raw, "pipeline", None)
-    if pipeline is None:
-        conn.execute(_LOCK, params)
-        row = tuple(conn.execute(_FACTS, params).one())
-        screened = conn.execute(LAST_SCREENED, params).scalar()
-    else:
-        lock, facts, last = (hot.form(conn.dialect, params) for hot in (_LOCK_HOT, _FACTS_HOT, _SCREENED_HOT))
-        assert lock is not None and facts is not None and last is not None  # plain statements: compiled once
-        try:
-            with pipeline():
-                raw.cursor().execute(lock.sql, lock.values(params))
-                cursor, screenings = raw.cursor(), raw.cursor()
-                cursor.execute(facts.sql, facts.values(params))
-                # Planned afresh every time (never prepared): its best plan depends on how many screenings the
-                # person has, which grows every day, and a prepared statement's one generic plan, made while the
-                # table was small, would go on reading every row (a scan where the index takes one step).
-                screenings.execute(last.sql, last.values(params), prepare=False)
-            row = cursor.fetchone()
-            found = screenings.fetchone()
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise driver_error(conn, exc, "(the patient's lock)") from None
-        screened = found[0] if found is not None else None
+    reads = [(_LOCK_HOT, params), (_FACTS_HOT, params), (_SCREENED_HOT, params)]
+    _, facts, screenings = fetch_together(db, reads, unprepared=[2])
+    row = tuple(facts[0])
+    screened = screenings[0][0] if screenings else None
     plan, locked = row[:2]
     morning = dict(zip(MORNING_COLUMNS, row[2 : 2 + len(MORNING_COLUMNS)], strict=True))
     changes = tuple((int(change_id), after) for change_id, after in row[-1] or ())

@@ -13,6 +13,7 @@ inserts that return ids) runs as before.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -24,6 +25,8 @@ from sqlalchemy.sql import Executable
 _OPEN = "sciatica_pipeline"  # the connection's open psycopg pipeline, while statements wait in it
 _QUEUEING = "sciatica_queueing"  # set while `send_later` itself executes
 _CAN_PIPELINE = "sciatica_can_pipeline"  # whether the connection's libpq runs pipelines
+_CURSORS = "sciatica_cursors"  # the connection's cursors for statements queued past psycopg's execute
+_IDLE = 0  # libpq's PQTRANS_IDLE: no transaction open
 
 
 class HotStatement:
@@ -90,12 +93,9 @@ def send_later(db: Session, statement: Executable | HotStatement, params: Params
     rows = [params] if isinstance(params, Mapping) else list(params)
     form = statement.form(conn.dialect, list(rows[0])) if isinstance(statement, HotStatement) and rows else None
     if form is not None:
-        values = [form.values(row) for row in rows]
-        cursor = raw.cursor()
-        if len(values) == 1:
-            cursor.execute(form.sql, values[0])
-        else:
-            cursor.executemany(form.sql, values)
+        cursor = _cursor(conn, raw, "writes")  # nobody reads a write's answer: one cursor takes them all
+        for row in rows:
+            _queue(raw, cursor, form.sql, form.values(row))
         return
     conn.info[_QUEUEING] = True
     try:
@@ -107,23 +107,84 @@ def send_later(db: Session, statement: Executable | HotStatement, params: Params
 def fetch(db: Session, statement: HotStatement, params: Mapping[str, Any]) -> list[Any]:
     """The rows of a read on the hot path, as named tuples (columns by label). On PostgreSQL it goes behind any
     queued writes, in the same round trip, so it sees them."""
-    conn = db.connection()
-    form = statement.form(conn.dialect, list(params)) if conn.dialect.driver == "psycopg" else None
-    if form is None:
-        return list(conn.execute(statement.statement, params))
-    import psycopg.rows
+    return fetch_together(db, [(statement, params)])[0]
 
+
+def fetch_together(
+    db: Session, reads: Sequence[tuple[HotStatement, Mapping[str, Any]]], *, unprepared: Iterable[int] = ()
+) -> list[list[Any]]:
+    """The rows of each read (named tuples), in order. On PostgreSQL all of them go behind any queued writes, in
+    one round trip; each is still a statement of its own, started after the one before it finished (so one taking
+    a lock sees, in those after it, everything the lock's last holder committed). The reads numbered in
+    `unprepared` are planned afresh each time, never prepared (a plan that depends on how much the person has)."""
+    conn = db.connection()
+    forms = [statement.form(conn.dialect, list(params)) for statement, params in reads]
+    if conn.dialect.driver != "psycopg" or not conn.info.get(_CAN_PIPELINE) or None in forms:
+        return [list(conn.execute(statement.statement, params)) for statement, params in reads]
     raw: Any = conn.connection.driver_connection
-    cursor = raw.cursor(row_factory=psycopg.rows.namedtuple_row)
-    if _OPEN in conn.info:
-        cursor.execute(form.sql, form.values(params))
-        _send(conn)  # the queued writes, then this read: one round trip
-    else:
-        try:
-            cursor.execute(form.sql, form.values(params))
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise driver_error(conn, exc, "(a read on the write path)") from None
-    return list(cursor.fetchall())
+    fresh = set(unprepared)
+    cursors = []
+    try:
+        if _OPEN not in conn.info:
+            pipe = raw.pipeline()
+            pipe.__enter__()
+            conn.info[_OPEN] = pipe
+        for number, ((_, params), form) in enumerate(zip(reads, forms, strict=True)):
+            assert form is not None
+            cursor = _cursor(conn, raw, f"read-{number}")
+            _queue(raw, cursor, form.sql, form.values(params), prepare=False if number in fresh else None)
+            cursors.append(cursor)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        _leave(conn)
+        raise driver_error(conn, exc, "(reads on the write path)") from None
+    _send(conn)  # the queued writes, then these reads: one round trip
+    return [list(cursor.fetchall()) for cursor in cursors]
+
+
+def _cursor(conn: Connection, raw: Any, role: str) -> Any:
+    """A psycopg cursor kept with the database connection for one role on the hot path (made once, not per
+    statement), with its own adapters' state (psycopg's Transformer: each cursor's answer is loaded through it)."""
+    from psycopg import adapt
+    from psycopg.rows import namedtuple_row
+
+    cursors: dict[str, Any] = conn.info.setdefault(_CURSORS, {})
+    cursor = cursors.get(role)
+    if cursor is None or cursor.closed or cursor.connection is not raw:
+        cursor = cursors[role] = raw.cursor(row_factory=namedtuple_row)
+        cursor._reset()
+        cursor._tx = adapt.Transformer(cursor)
+    return cursor
+
+
+def _queue(raw: Any, cursor: Any, sql: str, values: Mapping[str, Any], *, prepare: bool | None = None) -> None:
+    """Put one statement in the connection's open psycopg pipeline without sending it yet.
+
+    What `cursor.execute` does in a pipeline, less what costs on the hot path: it sends each statement at once
+    (a poll of the socket per statement), and at a transaction's start it waits a whole round trip for the BEGIN.
+    Here the BEGIN, when due, goes ahead of the statement in the same round trip, and the statement waits in the
+    queue for the next `_send`. Its answer (or error) reaches `cursor` then, as psycopg's own would. psycopg's
+    prepared-statement cache is used as `execute` uses it. (This leans on psycopg internals: `pyproject.toml`
+    pins psycopg, and `tests/storage/test_hot_statements.py` checks rows, errors and the transaction.)"""
+    pipe = raw._pipeline
+    pgconn = raw.pgconn
+    if pgconn.transaction_status == _IDLE and not raw.autocommit:
+        if pipe.command_queue:  # never on the hot path: send what waits first, so the BEGIN goes ahead of nothing
+            raw.wait(pipe._communicate_gen())
+        # Sent into libpq's buffer now, so the transaction counts as started for every statement after it.
+        pgconn.send_query_params(raw._get_tx_start_command(), None)
+        pipe.result_queue.append(None)
+    cursor._reset()
+    query = cursor._convert_query(sql, values)
+    for _ in cursor._maybe_prepare_gen(query, prepare=prepare):  # queues only, in a pipeline: it never waits
+        raise AssertionError("psycopg waited while queueing a statement")
+
+
+def _leave(conn: Connection) -> None:
+    """Leave pipeline mode after a failure while queueing, so the connection can roll back."""
+    pipe = conn.info.pop(_OPEN, None)
+    if pipe is not None:
+        with contextlib.suppress(Exception):
+            pipe.__exit__(None, None, None)
 
 
 def _statement(statement: Executable | HotStatement) -> Executable:
@@ -181,7 +242,9 @@ def _send(conn: Connection, *, commit: bool = False) -> None:
         if commit:
             # Queued behind the writes as a statement: the one Sync of leaving the pipeline carries both, and the
             # server's answer leaves the connection idle, so the driver's own commit after this has nothing to do.
-            raw.execute("COMMIT")
+            queue = raw._pipeline
+            queue.command_queue.append(functools.partial(raw.pgconn.send_query_params, b"COMMIT", None))
+            queue.result_queue.append(None)
         pipe.__exit__(None, None, None)
     except conn.dialect.loaded_dbapi.Error as exc:
         with contextlib.suppress(Exception):
