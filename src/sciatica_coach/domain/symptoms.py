@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
+
+from sciatica_coach.domain.flat import flat_dict
 
 Reach = Literal["none", "buttock", "thigh", "below-knee", "foot"]
 # Ordered from the back outward: a higher index reaches further down the leg.
@@ -38,4 +40,4 @@ class SymptomCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return asdict(self)
+        return flat_dict(self)

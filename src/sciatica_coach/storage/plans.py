@@ -113,7 +113,7 @@ def _load_state(db: Session, patient_id: int, library: Library) -> tuple[Adaptiv
     """
     found = held(db, patient_id, "plan")  # read with the patient's lock (storage/held.py), kept current by _save
     if found is not None and found.plan is not None:
-        return _parse_state(found.plan)
+        return _parsed(db, found.plan)
     conn = db.connection()
     data = conn.execute(_LOAD_STATE, {"patient_id": patient_id}).scalar()
     if data is None:
@@ -140,6 +140,20 @@ def _state_json(plan: AdaptivePlan, cursor: Cursor) -> dict[str, Any]:
 
 def _parse_state(data: dict[str, Any]) -> tuple[AdaptivePlan, Cursor]:
     return AdaptivePlan.from_dict(data["state"]), Cursor.from_dict(data.get("cursor"))
+
+
+_PARSED = "sciatica_parsed_state"  # in the session's info: the held state JSON and what it parses to
+
+
+def _parsed(db: Session, data: dict[str, Any]) -> tuple[AdaptivePlan, Cursor]:
+    """The held state parsed, once for that JSON (a check-in reads the plan twice: before and in the rules). Both
+    are immutable, so they can be shared."""
+    memo: tuple[dict[str, Any], tuple[AdaptivePlan, Cursor]] | None = db.info.get(_PARSED)
+    if memo is not None and memo[0] is data:
+        return memo[1]
+    parsed = _parse_state(data)
+    db.info[_PARSED] = (data, parsed)
+    return parsed
 
 
 def current_plan(db: Session, patient_id: int, library: Library) -> AdaptivePlan:

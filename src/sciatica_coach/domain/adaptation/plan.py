@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sciatica_coach.domain.centralization import Effect
 from sciatica_coach.domain.checkins import MorningCheck
 from sciatica_coach.domain.content.loader import Library
 from sciatica_coach.domain.engine.prescription import PrescribedExercise, Prescription, default_prescription
+from sciatica_coach.domain.flat import flat_dict
 from sciatica_coach.domain.symptoms import SymptomCheck
 
 STATE_VERSION = 2
@@ -163,11 +164,11 @@ class AdaptivePlan:
             "version": STATE_VERSION,
             "prescription": self.prescription.to_dict(),
             "streaks": dict(sorted(self.streaks.items())),
-            "window": {key: [asdict(e) for e in entries] for key, entries in sorted(self.window.items())},
+            "window": {key: [flat_dict(e) for e in entries] for key, entries in sorted(self.window.items())},
             "last_morning": self.last_morning.to_dict() if self.last_morning else None,
-            "offers": [asdict(o) for o in self.offers],
-            "reviews": [asdict(r) for r in self.reviews],
-            "mornings": [asdict(m) for m in self.mornings],
+            "offers": [flat_dict(o) for o in self.offers],
+            "reviews": [flat_dict(r) for r in self.reviews],
+            "mornings": [flat_dict(m) for m in self.mornings],
             "worse_run": self.worse_run,
             "rise_run": self.rise_run,
             "spread_cycles": list(self.spread_cycles),
@@ -181,7 +182,7 @@ class AdaptivePlan:
             "first_leg": self.first_leg,
             "first_sbi": self.first_sbi,
             "last_sbi": self.last_sbi,
-            "notes": [asdict(n) for n in self.notes],
+            "notes": [flat_dict(n) for n in self.notes],
         }
 
     @classmethod
@@ -218,4 +219,4 @@ class AdaptivePlan:
 
 def item_dict(item: PrescribedExercise | None) -> dict[str, Any] | None:
     """A prescribed item as JSON, or None."""
-    return None if item is None else {**asdict(item), "sides": list(item.sides)}
+    return None if item is None else {**flat_dict(item), "sides": list(item.sides)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from sciatica_coach.domain.content.loader import Library
+from sciatica_coach.domain.flat import flat_dict
 
 SIDES_BOTH = ("left", "right")
 NO_SIDE: tuple[str, ...] = ("",)
@@ -30,7 +31,7 @@ class Prescription:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"items": [asdict(item) for item in self.items]}
+        return {"items": [flat_dict(item) for item in self.items]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Prescription:
