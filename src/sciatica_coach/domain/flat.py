@@ -5,15 +5,15 @@ written on every check-in."""
 from __future__ import annotations
 
 from dataclasses import fields
-from functools import cache
 from typing import Any
+
+_NAMES: dict[type, tuple[str, ...]] = {}  # each record type's field names, found once
 
 
 def flat_dict(record: Any) -> dict[str, Any]:
     """The record's fields by name, values as they are (tuples stay tuples, as `asdict` leaves them)."""
-    return {name: getattr(record, name) for name in _names(type(record))}
-
-
-@cache
-def _names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(kind))
+    kind = type(record)
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(field.name for field in fields(record))
+    return {name: getattr(record, name) for name in names}
