@@ -66,15 +66,22 @@ def start_session(request: Request, who: Account) -> None:
     request.session["stamp"] = who.stamp
 
 
+_SIGNED_IN = "sciatica.signed_in"  # in the request's scope: the account found, asked for once per request
+
+
 async def signed_in(connection: HTTPConnection) -> Account | None:
     """The signed-in account (None when anonymous, in personal mode, when the account no longer exists, or when its
-    password changed since this cookie was given)."""
+    password changed since this cookie was given). Looked up once per request, however many ask."""
+    if _SIGNED_IN in connection.scope:
+        found: Account | None = connection.scope[_SIGNED_IN]
+        return found
+    who = None
     user_id = session_user_id(connection)
-    if user_id is None:
-        return None
-    who = await run_in_threadpool(account, connection.app.state.store, user_id)
-    if who is None or connection.session.get("stamp") != who.stamp:
-        return None
+    if user_id is not None:
+        who = await run_in_threadpool(account, connection.app.state.store, user_id)
+        if who is not None and connection.session.get("stamp") != who.stamp:
+            who = None
+    connection.scope[_SIGNED_IN] = who
     return who
 
 

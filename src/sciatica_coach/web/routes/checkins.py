@@ -26,7 +26,7 @@ from sciatica_coach.storage.plans import Applied, current_plan, current_prescrip
 from sciatica_coach.storage.safety import cautioned, recheck_due
 from sciatica_coach.usecases import checkins as use
 from sciatica_coach.usecases.errors import Invalid
-from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep
+from sciatica_coach.web.deps import CatalogDep, PatientId, ReadDep, StoreDep, TemplatesDep, write_context
 from sciatica_coach.web.openapi import INVALID, ValidationProblem, problem
 from sciatica_coach.web.plan_words import change_view, plan_view, stored_change_view
 from sciatica_coach.web.routes.safety import answers_from_form, raw_answers, short_form_context
@@ -342,17 +342,17 @@ async def submit_morning(
         )
     },
 )
-async def api_morning(
-    body: MorningBody, store: StoreDep, patient_id: PatientId, catalog: CatalogDep
-) -> MorningSaved | MorningRedFlag:
+async def api_morning(body: MorningBody, request: Request) -> MorningSaved | MorningRedFlag:
     """The morning check-in as JSON: the six answers plus `red_flags` {question id: true/false}. A nerve sign
     (`numbness` or `weakness` true, or both legs affected) opens warning-sign questions: answer them in `red_flags`
     or the 422 names each one still to answer.
 
     A coroutine that runs the use case through `run_write` (inline on SQLite when the write lock is free, else in
     the thread pool): a plain function would cost two trips to the pool (FastAPI also validates a sync endpoint's
-    answer there), on the hottest write of the app.
+    answer there), on the hottest write of the app. Its store, content and person come from one call
+    (`write_context`), not three dependencies.
     """
+    store, catalog, patient_id = await write_context(request)
     answers: dict[str, object] = {name: getattr(body, name) for name in MORNING_FIELDS}
     extra = sorted(body.model_extra or {})
     if extra:
