@@ -136,7 +136,7 @@ def lock_patient(db: Session, patient_id: int) -> None:
     where the index takes one step)."""
     params = {"patient_id": patient_id}
     reads = [(_LOCK_HOT, params), (_FACTS_HOT, params), (_SCREENED_HOT, params)]
-    _, facts, screenings = fetch_together(db, reads, unprepared=[2])
+    _, facts, screenings = fetch_together(db, reads, unprepared=[2], plain=True)
     row = tuple(facts[0])
     screened = screenings[0][0] if screenings else None
     plan, locked = row[:2]

@@ -27,6 +27,7 @@ _QUEUEING = "sciatica_queueing"  # set while `send_later` itself executes
 _CAN_PIPELINE = "sciatica_can_pipeline"  # whether the connection's libpq runs pipelines
 _CURSORS = "sciatica_cursors"  # the connection's cursors for statements queued past psycopg's execute
 _IDLE = 0  # libpq's PQTRANS_IDLE: no transaction open
+_CONNECTION = "sciatica_connection"  # in a write session's info: its transaction's connection
 
 
 class HotStatement:
@@ -79,9 +80,23 @@ class _Form:
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
+def hold_connection(db: Session) -> Connection:
+    """Begin the session's transaction now and keep its connection for `connection_of` (a write session: one
+    transaction on one connection, savepoints included, until it ends)."""
+    conn = db.info[_CONNECTION] = db.connection()
+    return conn
+
+
+def connection_of(db: Session) -> Connection:
+    """The session's connection: the one held for its write transaction, else `db.connection()` (whose lookup, on
+    every call, costs more than queueing a statement)."""
+    conn: Connection | None = db.info.get(_CONNECTION)
+    return conn if conn is not None else db.connection()
+
+
 def send_later(db: Session, statement: Executable | HotStatement, params: Params) -> None:
     """Execute a statement whose result is not needed; on PostgreSQL it waits for the next round trip."""
-    conn = db.connection()
+    conn = connection_of(db)
     raw: Any = conn.connection.driver_connection
     if not conn.info.get(_CAN_PIPELINE):  # set when the connection opened (`install`); never on SQLite
         conn.execute(_statement(statement), params)
@@ -111,13 +126,18 @@ def fetch(db: Session, statement: HotStatement, params: Mapping[str, Any]) -> li
 
 
 def fetch_together(
-    db: Session, reads: Sequence[tuple[HotStatement, Mapping[str, Any]]], *, unprepared: Iterable[int] = ()
+    db: Session,
+    reads: Sequence[tuple[HotStatement, Mapping[str, Any]]],
+    *,
+    unprepared: Iterable[int] = (),
+    plain: bool = False,
 ) -> list[list[Any]]:
-    """The rows of each read (named tuples), in order. On PostgreSQL all of them go behind any queued writes, in
-    one round trip; each is still a statement of its own, started after the one before it finished (so one taking
-    a lock sees, in those after it, everything the lock's last holder committed). The reads numbered in
-    `unprepared` are planned afresh each time, never prepared (a plan that depends on how much the person has)."""
-    conn = db.connection()
+    """The rows of each read, in order: named tuples, or plain tuples with `plain` (for a reader that goes by
+    position). On PostgreSQL all of them go behind any queued writes, in one round trip; each is still a statement
+    of its own, started after the one before it finished (so one taking a lock sees, in those after it, everything
+    the lock's last holder committed). The reads numbered in `unprepared` are planned afresh each time, never
+    prepared (a plan that depends on how much the person has)."""
+    conn = connection_of(db)
     forms = [statement.form(conn.dialect, list(params)) for statement, params in reads]
     if conn.dialect.driver != "psycopg" or not conn.info.get(_CAN_PIPELINE) or None in forms:
         return [list(conn.execute(statement.statement, params)) for statement, params in reads]
@@ -131,7 +151,7 @@ def fetch_together(
             conn.info[_OPEN] = pipe
         for number, ((_, params), form) in enumerate(zip(reads, forms, strict=True)):
             assert form is not None
-            cursor = _cursor(conn, raw, f"read-{number}")
+            cursor = _cursor(conn, raw, f"read-{number}", plain=plain)
             _queue(raw, cursor, form.sql, form.values(params), prepare=False if number in fresh else None)
             cursors.append(cursor)
     except conn.dialect.loaded_dbapi.Error as exc:
@@ -141,16 +161,17 @@ def fetch_together(
     return [list(cursor.fetchall()) for cursor in cursors]
 
 
-def _cursor(conn: Connection, raw: Any, role: str) -> Any:
+def _cursor(conn: Connection, raw: Any, role: str, *, plain: bool = False) -> Any:
     """A psycopg cursor kept with the database connection for one role on the hot path (made once, not per
-    statement), with its own adapters' state (psycopg's Transformer: each cursor's answer is loaded through it)."""
+    statement), with its own adapters' state (psycopg's Transformer: each cursor's answer is loaded through it).
+    Its rows are named tuples, or plain tuples (cheaper: no names looked up for each answer) with `plain`."""
     from psycopg import adapt
-    from psycopg.rows import namedtuple_row
+    from psycopg.rows import namedtuple_row, tuple_row
 
-    cursors: dict[str, Any] = conn.info.setdefault(_CURSORS, {})
-    cursor = cursors.get(role)
+    cursors: dict[tuple[str, bool], Any] = conn.info.setdefault(_CURSORS, {})
+    cursor = cursors.get((role, plain))
     if cursor is None or cursor.closed or cursor.connection is not raw:
-        cursor = cursors[role] = raw.cursor(row_factory=namedtuple_row)
+        cursor = cursors[role, plain] = raw.cursor(row_factory=tuple_row if plain else namedtuple_row)
         cursor._reset()
         cursor._tx = adapt.Transformer(cursor)
     return cursor

@@ -59,7 +59,7 @@ from sciatica_coach.storage.models import (
     table_of,
     utcnow,
 )
-from sciatica_coach.storage.pipeline import HotStatement, fetch, send_later
+from sciatica_coach.storage.pipeline import HotStatement, connection_of, fetch, send_later
 
 ACTOR_RULES = "rules"
 ACTOR_PATIENT = "patient"
@@ -238,7 +238,7 @@ def history_events(db: Session, patient_id: int, cursor: Cursor = Cursor()) -> l
     Read with one Core statement built once, over the rows since the cursor only (indexed by patient, kind, time).
     """
     db.flush()  # rows changed through the ORM in this transaction (a session's status, a check) are read too
-    conn = db.connection()
+    conn = connection_of(db)
     params = {"patient_id": patient_id, "since": cursor.at or _EPOCH}
     found: list[tuple[datetime, str, Event]] = []
     for row in fetch(db, _UNREAD, params):

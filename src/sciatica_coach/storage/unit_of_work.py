@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_coach.storage.db import WRITE_OPTION, unpinged
 from sciatica_coach.storage.held import lock_patient
+from sciatica_coach.storage.pipeline import hold_connection
 
 
 class Store:
@@ -75,7 +76,7 @@ class Store:
                 db = turn.enter_context(self._writes())
                 turn.enter_context(db.begin())
                 try:
-                    db.connection()  # begins now: SQLite takes its write lock before the first read
+                    hold_connection(db)  # begins now: SQLite takes its write lock before the first read
                     if row is not None:
                         # The lock, then (in the same round trip, as a statement of its own) the facts most writes
                         # read next.
