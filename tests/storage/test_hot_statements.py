@@ -85,3 +85,23 @@ def test_a_persons_write_after_the_server_dropped_every_connection_saves_once(ap
     with store.read() as db:
         actions = [row.action for row in db.execute(AUDITS_OF.statement, {"patient_id": screened})]
     assert actions == ["before"] * 3 + ["after", "unlocked"]
+
+
+def test_the_rules_read_whether_a_morning_was_saved_with_a_warning_sign(app: FastAPI, screened: int) -> None:
+    """The unread-history read takes only the red-flag mark from a morning's answers (not the rules' state kept
+    beside it): a morning saved with a warning sign still reads as one, on both databases."""
+    from sciatica_coach.domain.adaptation.plan import MorningEvent
+    from sciatica_coach.domain.checkins import MorningCheck
+    from sciatica_coach.domain.symptoms import SymptomCheck
+    from sciatica_coach.storage.checkins import save_morning_checkin
+    from sciatica_coach.storage.plans import history_events
+
+    store: Store = app.state.store
+    check = MorningCheck(SymptomCheck(3, 4, "thigh", "none"), numbness=False, weakness=False)
+    with store.write(screened) as db:
+        save_morning_checkin(db, screened, check, AT, red_flag=True, state_before={"state": {"big": "x" * 500}})
+        save_morning_checkin(db, screened, check, AT.replace(hour=6), red_flag=False)
+        events = [event for _, event in history_events(db, screened)]
+    mornings = [event for event in events if isinstance(event, MorningEvent)]
+    assert [event.red_flag for event in mornings] == [True, False]
+    assert mornings[0].check == check

@@ -188,7 +188,9 @@ _UNREAD = HotStatement(
             _CHECKS.c.exercise_id,
             *(_CHECKS.c[name] for name in SYMPTOM_COLUMNS),
             _CHECKS.c.score,
-            _CHECKS.c.answers,
+            # Only the red-flag mark of the answers: a morning's also keep the rules' state of the day before
+            # (for a correction), which nothing here reads.
+            _CHECKS.c.answers["red_flag"].label("red_flag"),
             cast(null(), JSON).label("record"),
         ).where(
             _CHECKS.c.patient_id == bindparam("patient_id"),
@@ -268,7 +270,7 @@ def _morning_event(row: Any, at: datetime) -> MorningEvent | None:
     symptoms = checkin_symptoms(row)
     if symptoms is None:
         return None
-    red_flag = bool((row.answers or {}).get("red_flag"))  # saved with a warning sign answered "yes"
+    red_flag = bool(row.red_flag)  # saved with a warning sign answered "yes"
     return MorningEvent(at, MorningCheck(symptoms, bool(row.numbness), bool(row.weakness)), red_flag)
 
 
