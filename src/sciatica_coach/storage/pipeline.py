@@ -201,7 +201,8 @@ def _queue(raw: Any, cursor: Any, sql: str, values: Mapping[str, Any], *, prepar
 
 
 def _leave(conn: Connection) -> None:
-    """Leave pipeline mode after a failure while queueing, so the connection can roll back."""
+    """Leave pipeline mode, dropping whatever still waits in it (a failure while queueing, a rollback), so the
+    connection can roll back."""
     pipe = conn.info.pop(_OPEN, None)
     if pipe is not None:
         with contextlib.suppress(Exception):
@@ -248,11 +249,7 @@ def install(engine: Engine) -> None:
     def _rollback(conn: Connection) -> None:
         if conn.invalidated:
             return  # the server dropped the connection: its pipeline went with it
-        pipe = conn.info.pop(_OPEN, None)
-        if pipe is not None:
-            # The transaction is being rolled back: its queued writes go with it, and so do their errors.
-            with contextlib.suppress(Exception):
-                pipe.__exit__(None, None, None)
+        _leave(conn)  # the transaction is being rolled back: its queued writes go with it, and so do their errors
 
 
 def _send(conn: Connection, *, commit: bool = False) -> None:

@@ -36,7 +36,6 @@ async def run_write(store: Store, use_case: Callable[P, T], *args: P.args, **kwa
                 return use_case(*args, **kwargs)
             except WriteBusy:
                 pass  # nothing was written: the same call again, in a thread that may wait for the lock
-    if store.dialect == "sqlite":
         return await run_in_threadpool(use_case, *args, **kwargs)
     return await _seen_through(
         asyncio.get_running_loop().run_in_executor(_threads(), functools.partial(use_case, *args, **kwargs))
@@ -53,8 +52,6 @@ async def _seen_through(write: asyncio.Future[T]) -> T:
             value = await asyncio.shield(write)
             break
         except asyncio.CancelledError as exc:
-            if write.done() and write.cancelled():
-                raise
             cancel = cancel or exc  # the first one, passed on as it came (anyio's cancel scopes know theirs)
             if write.done():
                 value = write.result()  # finished as the cancel came: its error (if any) goes up instead
